@@ -62,7 +62,8 @@ dof_arena_alloc(dof_arena *a, size_t size)
             /* big one-off block: keep the current chunk on top */
             c->next = a->head->next;
             a->head->next = c;
-        } else {
+        }
+        else {
             c->next = a->head;
             a->head = c;
         }

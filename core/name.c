@@ -48,10 +48,12 @@ dof_buf_put_name(dof_buf *b, const char *raw, size_t len, const char *also)
         size_t n = utf8_seq(p + i, len - i);
         if (n == 1 && p[i] == '\\') {
             dof_buf_append(b, "\\\\", 2);
-        } else if (n == 1 && (p[i] < 0x20 || p[i] == 0x7f ||
-                              (also && p[i] && strchr(also, p[i])))) {
+        }
+        else if (n == 1 && (p[i] < 0x20 || p[i] == 0x7f ||
+                            (also && p[i] && strchr(also, p[i])))) {
             n = 0;
-        } else if (n > 0) {
+        }
+        else if (n > 0) {
             dof_buf_append(b, p + i, n);
         }
         if (n == 0) {
@@ -69,8 +71,7 @@ dof_name_encode(const char *raw, size_t len, const char *also)
 {
     dof_buf b;
     dof_buf_init(&b);
-    if (dof_buf_put_name(&b, raw ? raw : "", raw ? len : 0, also) !=
-        DOF_OK) {
+    if (dof_buf_put_name(&b, raw ? raw : "", raw ? len : 0, also) != DOF_OK) {
         dof_buf_free(&b);
         return NULL;
     }

@@ -23,8 +23,7 @@ civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
     z += 719468;
     const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     const unsigned doe = (unsigned)(z - era * 146097);
-    const unsigned yoe =
-        (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
     const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     const unsigned mp = (5 * doy + 2) / 153;
     *d = doy - (153 * mp + 2) / 5 + 1;
@@ -54,14 +53,13 @@ dof_time_parse(const char *s, size_t len, int64_t *ns)
 
     if (s == NULL || ns == NULL)
         return DOF_ERR_ARG;
-    if (len < 20 || digits(s, 4, &Y) || s[4] != '-' ||
-        digits(s + 5, 2, &M) || s[7] != '-' || digits(s + 8, 2, &D) ||
+    if (len < 20 || digits(s, 4, &Y) || s[4] != '-' || digits(s + 5, 2, &M) ||
+        s[7] != '-' || digits(s + 8, 2, &D) ||
         (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
         digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &mi) ||
         s[16] != ':' || digits(s + 17, 2, &sec))
         return DOF_ERR_FORMAT;
-    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || mi > 59 ||
-        sec > 60)
+    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || mi > 59 || sec > 60)
         return DOF_ERR_FORMAT;
     i = 19;
     if (i < len && s[i] == '.') {
@@ -82,14 +80,15 @@ dof_time_parse(const char *s, size_t len, int64_t *ns)
     int64_t off = 0;
     if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
         i++;
-    } else if (i + 6 <= len && (s[i] == '+' || s[i] == '-') &&
-               s[i + 3] == ':') {
+    }
+    else if (i + 6 <= len && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
         int oh, om;
         if (digits(s + i + 1, 2, &oh) || digits(s + i + 4, 2, &om))
             return DOF_ERR_FORMAT;
         off = (int64_t)(oh * 3600 + om * 60) * (s[i] == '-' ? -1 : 1);
         i += 6;
-    } else {
+    }
+    else {
         return DOF_ERR_FORMAT;
     }
     if (i != len)

@@ -83,8 +83,7 @@ test_arena_ctx(void)
     is_str(dof_errmsg(ctx), "bad thing", "message kept");
     dof_warn(ctx, DOF_ERR_FORMAT, "/x/config.v2.json", "truncated");
     is_int(dof_warning_count(ctx), 1, "one warning");
-    is_str(dof_warning_get(ctx, 0)->path, "/x/config.v2.json",
-           "warning path");
+    is_str(dof_warning_get(ctx, 0)->path, "/x/config.v2.json", "warning path");
     is_int(dof_status_exit_code(DOF_ERR_AMBIGUOUS), DOF_EXIT_NOTFOUND,
            "ambiguous exits 5");
     dof_ctx_free(ctx);
