@@ -152,13 +152,13 @@ class Tree:
                 os.utime(a, (t, t), follow_symlinks=False)
 
     def build(self, image, size_mib, mkfs_opts=(), fix_inodes=True,
-              fs_now=FS_NOW):
+              fs_now=FS_NOW, uuid=UUID):
         self._apply_mtimes()
         env = dict(os.environ, E2FSPROGS_FAKE_TIME=str(fs_now), TZ="UTC")
         if os.path.exists(image):
             os.unlink(image)
         cmd = ["mke2fs", "-q", "-F", "-t", "ext4", "-b", "4096", "-I", "256",
-               "-U", UUID, "-E", "hash_seed=" + HASH_SEED,
+               "-U", uuid, "-E", "hash_seed=" + HASH_SEED,
                "-L", "dofsynth", "-d", self.stage.decode("utf-8", "surrogateescape")]
         cmd += list(mkfs_opts)
         cmd += [image, "%dM" % size_mib]
