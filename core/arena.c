@@ -168,6 +168,7 @@ buf_grow(dof_buf *b, size_t extra)
         }
         b->data = nd;
         b->cap = ncap;
+        nd[b->len] = '\0'; /* a fresh buffer is "" too (dof_buf_take) */
     }
     return DOF_OK;
 }
@@ -216,8 +217,11 @@ dof_buf_take(dof_buf *b)
         dof_buf_free(b);
         return NULL;
     }
-    if (b->data == NULL && buf_grow(b, 0) != DOF_OK)
-        return NULL;
+    if (b->data == NULL) {
+        if (buf_grow(b, 0) != DOF_OK)
+            return NULL;
+        b->data[0] = '\0';
+    }
     p = b->data;
     dof_buf_init(b);
     return p;

@@ -44,6 +44,9 @@ static void
 test_names(void)
 {
     char *e;
+    e = dof_name_encode("", 0, NULL);
+    is_str(e, "", "empty name encodes to an empty string");
+    free(e);
     e = dof_name_encode("plain.txt", 9, NULL);
     is_str(e, "plain.txt", "ascii passes");
     free(e);
