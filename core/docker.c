@@ -559,6 +559,7 @@ dof_host_open(dof_ctx *ctx, dof_evidence *ev, const dof_host_opts *opts,
      * first root */
     for (size_t v = 0; v < nvol; v++) {
         dof_root *target = NULL;
+        int placeholder = 0;
         if (nstores[v] == 0)
             continue;
         for (size_t i = 0; i < h->nroots; i++)
@@ -589,14 +590,19 @@ dof_host_open(dof_ctx *ctx, dof_evidence *ev, const dof_host_opts *opts,
             target->journal_needs_recovery = dof_fs_needs_recovery(c.fs);
             h->roots = nr;
             h->roots[h->nroots++] = target;
+            placeholder = 1;
         }
         for (size_t k = 0; k < nstores[v]; k++) {
             rc = dof_dk_push(h->arena, &target->other_stores,
                              &target->nother_stores, stores[v][k]);
             if (rc != DOF_OK)
                 goto fail;
-            dof_warn(ctx, DOF_ERR_UNSUPPORTED, NULL,
-                     "%s is not read yet (volume %zu)", stores[v][k], v);
+            /* Next to a Docker data root, dockerd's own containerd state
+             * is expected: `status` lists it.  Where it is the only store,
+             * containers may be missed: that is a warning. */
+            if (placeholder || strncmp(stores[v][k], "containerd:", 11))
+                dof_warn(ctx, DOF_ERR_UNSUPPORTED, NULL,
+                         "%s is not read yet (volume %zu)", stores[v][k], v);
         }
     }
     if (h->nroots == 0) {

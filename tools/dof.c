@@ -3,6 +3,7 @@
  * and exit codes.  Commands live in tools/cmd_*.c.
  */
 #include "cli.h"
+#include "cmd_logs.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -52,6 +53,10 @@ static const cli_cmd commands[] = {
     {"list-volumes", cmd_list_volumes, "list Docker volumes", "IMAGE", NULL},
     {"list-networks", cmd_list_networks, "list Docker networks", "IMAGE",
      NULL},
+    {"show-container-log", NULL, "print a container's logs",
+     "--container X [--stream stdout|stderr] [--since T] [--until T] "
+     "[--json|--raw] IMAGE",
+     NULL, dof_cmd_show_container_log},
     {"explorer", cmd_explorer, "docker-explorer (de.py) compatible output",
      "(-r DOCKER_DIR | IMAGE) [list {all_containers|running_containers|"
      "repositories} [-F R,..] | history ID [--show-empty]]",
