@@ -469,11 +469,9 @@ dof_evidence_open(dof_ctx *ctx, const char *path, int64_t offset_sectors,
     ev->img = tsk_img_open_utf8(
         1, &path, container_type(path, head, n, (uint64_t)sb.st_size), 0);
     if (ev->img == NULL) {
-        char what[64];
-        snprintf(what, sizeof(what), "cannot open the image");
+        char what[4096];
+        snprintf(what, sizeof(what), "%s: cannot open the image", path);
         rc = dof_set_tsk_error(ctx, DOF_ERR_EVIDENCE, what);
-        /* name the path too */
-        dof_set_error(ctx, rc, "%s: %s", path, dof_errmsg(ctx));
         goto fail;
     }
     ev->format = img_format_name(ev->img);

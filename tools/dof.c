@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "cmd_logs.h"
+#include "cmd_union.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -57,6 +58,13 @@ static const cli_cmd commands[] = {
      "--container X [--stream stdout|stderr] [--since T] [--until T] "
      "[--json|--raw] IMAGE",
      NULL, dof_cmd_show_container_log},
+    {"ls", NULL, "list a container's merged filesystem",
+     "--container X [-l] [-R] [--source] [--no-mounts] IMAGE PATH", NULL,
+     dof_cmd_ls},
+    {"cat", NULL, "print a file of a container's merged filesystem",
+     "--container X IMAGE PATH", NULL, dof_cmd_cat},
+    {"diff", NULL, "what a container changed, as docker diff",
+     "--container X [--json] IMAGE", NULL, dof_cmd_diff},
     {"explorer", cmd_explorer, "docker-explorer (de.py) compatible output",
      "(-r DOCKER_DIR | IMAGE) [list {all_containers|running_containers|"
      "repositories} [-F R,..] | history ID [--show-empty]]",

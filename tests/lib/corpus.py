@@ -1,0 +1,143 @@
+"""Shared helpers for the integration tests: the committed real-engine corpus
+(images/real/*.raw.xz + <variant>.truth/), unpacking and format conversion into a
+cache under the build directory, running the dof binary, and TAP output.
+
+Expected values come only from the truth files the engine produced."""
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+SRCDIR = os.environ.get("DOF_SRCDIR") or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILDDIR = os.environ.get("DOF_BUILDDIR") or os.getcwd()
+DOF = os.environ.get("DOF") or os.path.join(BUILDDIR, "dof")
+REAL = os.environ.get("DOF_REAL_IMAGES") or os.path.join(SRCDIR, "images", "real")
+CACHE = os.path.join(BUILDDIR, "tests", "cache")
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def ok(self, cond, desc, detail=None):
+        self.n += 1
+        if not cond:
+            self.failed += 1
+        print("%sok %d - %s" % ("" if cond else "not ", self.n, desc))
+        if not cond and detail is not None:
+            for line in str(detail).splitlines()[:40]:
+                print("#   " + line)
+        sys.stdout.flush()
+        return cond
+
+    def eq(self, got, want, desc):
+        return self.ok(got == want, desc,
+                       "got:  %r\nwant: %r" % (got, want))
+
+    def skip_all(self, why):
+        print("1..0 # SKIP " + why)
+        sys.exit(0)
+
+    def done(self):
+        print("1..%d" % self.n)
+        sys.exit(1 if self.failed else 0)
+
+
+def variants():
+    """Committed real-engine variants that have ground truth."""
+    if not os.path.isdir(REAL):
+        return []
+    out = []
+    for f in sorted(os.listdir(REAL)):
+        if f.endswith(".raw.xz"):
+            v = f[:-len(".raw.xz")]
+            if os.path.isdir(os.path.join(REAL, v + ".truth")):
+                out.append(v)
+    return out
+
+
+def truth(variant, name):
+    with open(os.path.join(REAL, variant + ".truth", name), "rb") as f:
+        return json.loads(f.read().decode("utf-8", "surrogateescape"))
+
+
+def truth_path(variant, *parts):
+    return os.path.join(REAL, variant + ".truth", *parts)
+
+
+def raw(variant):
+    """Unpack images/real/<variant>.raw.xz once into the cache."""
+    os.makedirs(CACHE, exist_ok=True)
+    out = os.path.join(CACHE, variant + ".raw")
+    src = os.path.join(REAL, variant + ".raw.xz")
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(src):
+        tmp = out + ".tmp%d" % os.getpid()
+        with open(tmp, "wb") as f:
+            subprocess.run(["xz", "-dc", src], stdout=f, check=True)
+        os.replace(tmp, out)
+    return out
+
+
+def converted(variant, fmt):
+    """The same bytes as E01 (several segments), VMDK, VHD or split raw."""
+    src = raw(variant)
+    base = os.path.join(CACHE, variant)
+    if fmt == "raw":
+        return src
+    if fmt == "e01":
+        out = base + ".E01"
+        if not os.path.exists(out):
+            for f in os.listdir(CACHE):
+                if f.startswith(variant + ".E"):
+                    os.unlink(os.path.join(CACHE, f))
+            subprocess.run(["ewfacquire", "-u", "-q", "-t", base, "-f", "encase6",
+                            "-c", "deflate:fast", "-S", "1MiB", src],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           check=True)
+        return out
+    if fmt in ("vmdk", "vhd"):
+        out = base + "." + fmt
+        if not os.path.exists(out):
+            # the VMDK descriptor names its extent file: write it in place
+            try:
+                subprocess.run(["qemu-img", "convert", "-O",
+                                "vmdk" if fmt == "vmdk" else "vpc", src, out],
+                               check=True)
+            except BaseException:
+                if os.path.exists(out):
+                    os.unlink(out)
+                raise
+        return out
+    if fmt == "split":
+        out = base + ".split.000"
+        if not os.path.exists(out):
+            subprocess.run(["split", "-d", "-a", "3", "-b", "64M", src,
+                            base + ".split."], check=True)
+        return out
+    raise ValueError(fmt)
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def dof(*args, check_json=False):
+    """Run dof; returns (exit code, stdout bytes, stderr text)."""
+    p = subprocess.run([DOF] + [str(a) for a in args], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=600)
+    out = p.stdout
+    if check_json:
+        out = json.loads(out.decode("utf-8"))
+    return p.returncode, out, p.stderr.decode("utf-8", "replace")
+
+
+def have(cmd):
+    return shutil.which(cmd) is not None

@@ -1,0 +1,763 @@
+/*
+ * cmd_union.c - `dof ls`, `dof cat` and `dof diff` over the union view.
+ *
+ *   dof ls --container X [-l] [-R] [--source] IMAGE PATH
+ *   dof cat --container X IMAGE PATH
+ *   dof diff --container X [--json] IMAGE
+ *
+ * Common options: --docker-root PATH, -o/--offset SECTOR, -q.  Names are
+ * printed with dof_name_encode().  `ls -R` prints one full path per line
+ * (find-like); `--source` appends a tab and the entry's source.
+ */
+#include "cmd_union.h"
+
+#include "dof.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_CONTAINER = 256, OPT_ROOT, OPT_JSON, OPT_SOURCE, OPT_NOMOUNTS };
+
+#define COMMON_HELP                                                           \
+    "  --container X       name, full ID or unique ID prefix\n"               \
+    "  --docker-root PATH  only this Docker data root (path on the fs)\n"     \
+    "  -o, --offset SECTOR one filesystem at this offset (512-byte "          \
+    "sectors)\n"                                                              \
+    "  -q, --quiet         no warnings on stderr\n"
+
+static const char usage_ls[] =
+    "Usage: dof ls --container X [-l] [-R] [--source] [--no-mounts] "
+    "[--docker-root PATH]\n"
+    "              [-o SECTOR] [-q] IMAGE PATH\n"
+    "  -l                  long listing: mode uid gid size mtime name\n"
+    "  -R                  recursive: one full path per line\n"
+    "  --source            append a tab and the layer or mount it comes "
+    "from\n"
+    "  --no-mounts         the layers only (no volumes, binds, "
+    "files)\n" COMMON_HELP;
+static const char usage_cat[] =
+    "Usage: dof cat --container X [--no-mounts] [--docker-root PATH] [-o "
+    "SECTOR] [-q]\n"
+    "               IMAGE PATH\n" COMMON_HELP;
+static const char usage_diff[] =
+    "Usage: dof diff --container X [--json] [--docker-root PATH] [-o "
+    "SECTOR] [-q] IMAGE\n"
+    "  --json              one JSON document with every change's "
+    "metadata\n" COMMON_HELP;
+
+typedef struct uargs {
+    const char *query, *image, *path, *root;
+    int64_t offset;
+    int quiet, json, longfmt, recursive, source, nomounts;
+    int argc;
+    char **argv;
+} uargs;
+
+typedef struct uopen {
+    dof_ctx *ctx;
+    dof_evidence *ev;
+    dof_host *host;
+    const dof_container *c;
+    dof_union *u;
+    dof_fs **fsv;
+} uopen;
+
+static void
+warn_fn(void *arg, const dof_warning *w)
+{
+    (void)arg;
+    fprintf(stderr, "dof: warning: %s%s%s\n", w->path ? w->path : "",
+            w->path ? ": " : "", w->message ? w->message : "");
+}
+
+static int
+exit_for(int rc)
+{
+    switch (rc) {
+    case DOF_ERR_EVIDENCE:
+    case DOF_ERR_IO: return DOF_EXIT_EVIDENCE;
+    case DOF_ERR_NODATA: return DOF_EXIT_NODATA;
+    case DOF_ERR_NOTFOUND:
+    case DOF_ERR_AMBIGUOUS: return DOF_EXIT_NOTFOUND;
+    default: return dof_status_exit_code(rc);
+    }
+}
+
+/* Returns -1 to go on, else an exit code. */
+static int
+parse_args(int argc, char **argv, const char *shortopts, const char *usage,
+           int noperands, uargs *a)
+{
+    static const struct option longopts[] = {
+        {"container", required_argument, NULL, OPT_CONTAINER},
+        {"docker-root", required_argument, NULL, OPT_ROOT},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"source", no_argument, NULL, OPT_SOURCE},
+        {"no-mounts", no_argument, NULL, OPT_NOMOUNTS},
+        {"offset", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int opt;
+
+    memset(a, 0, sizeof(*a));
+    a->offset = -1;
+    a->argc = argc;
+    a->argv = argv;
+    optind = 0;
+    opterr = 1;
+    while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        switch (opt) {
+        case OPT_CONTAINER: a->query = optarg; break;
+        case OPT_ROOT: a->root = optarg; break;
+        case OPT_JSON: a->json = 1; break;
+        case OPT_SOURCE: a->source = 1; break;
+        case OPT_NOMOUNTS: a->nomounts = 1; break;
+        case 'l': a->longfmt = 1; break;
+        case 'R': a->recursive = 1; break;
+        case 'o': {
+            char *end;
+            long long v = strtoll(optarg, &end, 10);
+            if (*optarg == '\0' || *end != '\0' || v < 0)
+                goto usage;
+            a->offset = v;
+            break;
+        }
+        case 'q': a->quiet = 1; break;
+        case 'h': fputs(usage, stdout); return DOF_EXIT_OK;
+        default: goto usage;
+        }
+    }
+    if (a->query == NULL || argc - optind != noperands)
+        goto usage;
+    a->image = argv[optind];
+    if (noperands > 1)
+        a->path = argv[optind + 1];
+    if (a->path && a->path[0] != '/') {
+        fprintf(stderr, "dof: error: the PATH must be absolute\n");
+        return DOF_EXIT_USAGE;
+    }
+    return -1;
+usage:
+    fputs(usage, stderr);
+    return DOF_EXIT_USAGE;
+}
+
+static void
+uopen_close(uopen *o)
+{
+    dof_union_close(o->u);
+    dof_host_close(o->host);
+    dof_evidence_close(o->ev);
+    dof_ctx_free(o->ctx);
+    free(o->fsv);
+}
+
+/* Open evidence, host, container (and the union unless for_diff). */
+static int
+uopen_open(const uargs *a, int for_diff, uopen *o)
+{
+    dof_host_opts ho;
+    dof_union_opts uo;
+    size_t nv;
+    int rc;
+
+    memset(o, 0, sizeof(*o));
+    memset(&ho, 0, sizeof(ho));
+    ho.docker_root = a->root;
+    o->ctx = dof_ctx_new();
+    if (o->ctx == NULL) {
+        fprintf(stderr, "dof: error: out of memory\n");
+        return DOF_EXIT_EVIDENCE;
+    }
+    if (!a->quiet)
+        dof_ctx_set_warning_fn(o->ctx, warn_fn, NULL);
+    if ((rc = dof_evidence_open(o->ctx, a->image, a->offset, &o->ev)) !=
+        DOF_OK) {
+        fprintf(stderr, "dof: error: %s: %s\n", a->image, dof_errmsg(o->ctx));
+        return DOF_EXIT_EVIDENCE;
+    }
+    if ((rc = dof_host_open(o->ctx, o->ev, &ho, &o->host)) != DOF_OK) {
+        fprintf(stderr, "dof: error: %s\n", dof_errmsg(o->ctx));
+        return rc == DOF_ERR_NODATA ? DOF_EXIT_NODATA : exit_for(rc);
+    }
+    if ((rc = dof_host_find_container(o->ctx, o->host, a->query, &o->c)) !=
+        DOF_OK) {
+        fprintf(stderr, "dof: error: %s\n", dof_errmsg(o->ctx));
+        return exit_for(rc);
+    }
+    if (for_diff)
+        return -1;
+    nv = dof_evidence_volume_count(o->ev);
+    o->fsv = calloc(nv ? nv : 1, sizeof(*o->fsv));
+    if (o->fsv == NULL) {
+        fprintf(stderr, "dof: error: out of memory\n");
+        return DOF_EXIT_EVIDENCE;
+    }
+    memset(&uo, 0, sizeof(uo));
+    for (size_t i = 0; i < nv; i++) {
+        const dof_volume *v = dof_evidence_volume(o->ev, i);
+        if (v && v->fs)
+            o->fsv[uo.nhost_fs++] = v->fs;
+    }
+    uo.host_fs = o->fsv;
+    uo.flags = a->nomounts ? 0 : DOF_UNION_MOUNTS;
+    if ((rc = dof_union_open(o->ctx, o->host, o->c, &uo, &o->u)) != DOF_OK) {
+        fprintf(stderr, "dof: error: %s\n", dof_errmsg(o->ctx));
+        return exit_for(rc);
+    }
+    return -1;
+}
+
+static int
+finish(uopen *o, int ex)
+{
+    if (ex == DOF_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout))) {
+        fprintf(stderr, "dof: error: cannot write the output\n");
+        ex = DOF_EXIT_WARNINGS;
+    }
+    if (ex == DOF_EXIT_OK && o->ctx && dof_warning_count(o->ctx))
+        ex = DOF_EXIT_WARNINGS;
+    uopen_close(o);
+    return ex;
+}
+
+/* ---- formatting ---- */
+
+static void
+mode_string(const dof_stat *st, char out[11])
+{
+    static const char tc[] = {'?', '-', 'd', 'l', 'c', 'b', 'p', 's'};
+    uint32_t m = st->mode;
+
+    out[0] = (unsigned)st->type < sizeof(tc) ? tc[st->type] : '?';
+    out[1] = m & 0400 ? 'r' : '-';
+    out[2] = m & 0200 ? 'w' : '-';
+    out[3] = m & 04000 ? (m & 0100 ? 's' : 'S') : (m & 0100 ? 'x' : '-');
+    out[4] = m & 040 ? 'r' : '-';
+    out[5] = m & 020 ? 'w' : '-';
+    out[6] = m & 02000 ? (m & 010 ? 's' : 'S') : (m & 010 ? 'x' : '-');
+    out[7] = m & 04 ? 'r' : '-';
+    out[8] = m & 02 ? 'w' : '-';
+    out[9] = m & 01000 ? (m & 01 ? 't' : 'T') : (m & 01 ? 'x' : '-');
+    out[10] = '\0';
+}
+
+static const char *
+type_name(dof_ftype t)
+{
+    switch (t) {
+    case DOF_FT_REG: return "file";
+    case DOF_FT_DIR: return "dir";
+    case DOF_FT_LNK: return "symlink";
+    case DOF_FT_CHR: return "char";
+    case DOF_FT_BLK: return "block";
+    case DOF_FT_FIFO: return "fifo";
+    case DOF_FT_SOCK: return "socket";
+    default: return "unknown";
+    }
+}
+
+/* "container", "init", "layer 3 <cache-id>", "volume NAME", ... */
+static void
+source_string(const dof_usource *s, char *buf, size_t len)
+{
+    char *enc = NULL;
+
+    if (s == NULL) {
+        snprintf(buf, len, "?");
+        return;
+    }
+    switch (s->kind) {
+    case DOF_USRC_LAYER:
+        snprintf(buf, len, "layer %d %s", s->index, s->id ? s->id : "?");
+        return;
+    case DOF_USRC_VOLUME:
+        enc = s->id ? dof_name_encode(s->id, strlen(s->id), NULL) : NULL;
+        snprintf(buf, len, "volume %s", enc ? enc : "?");
+        break;
+    case DOF_USRC_BIND:
+    case DOF_USRC_CONTAINER_FILE:
+        enc = s->path ? dof_name_encode(s->path, strlen(s->path), NULL) : NULL;
+        snprintf(buf, len, "%s %s", dof_usrc_kind_name(s->kind),
+                 enc ? enc : "?");
+        break;
+    default: snprintf(buf, len, "%s", dof_usrc_kind_name(s->kind)); return;
+    }
+    free(enc);
+}
+
+static void
+put_name(FILE *f, const char *raw, size_t len)
+{
+    char *enc = dof_name_encode(raw, len, NULL);
+    if (enc)
+        fputs(enc, f);
+    free(enc);
+}
+
+/* ---- ls ---- */
+
+typedef struct lsctx {
+    const uargs *a;
+    uopen *o;
+    char *dir; /* canonical-ish path of the directory being listed */
+    int err;
+    char **subdirs;
+    size_t nsub, capsub;
+} lsctx;
+
+static void
+print_entry(lsctx *l, const dof_uentry *e, const char *full, size_t flen)
+{
+    FILE *f = stdout;
+
+    if (l->a->longfmt) {
+        char mode[11], t[40];
+        size_t n = dof_time_format(e->st.mtime, t, sizeof(t));
+        mode_string(&e->st, mode);
+        fprintf(f, "%s %u %u %llu %s ", mode, e->st.uid, e->st.gid,
+                (unsigned long long)e->st.size, n ? t : "-");
+    }
+    if (full)
+        put_name(f, full, flen);
+    else
+        put_name(f, e->name, e->name_len);
+    if (l->a->longfmt && e->st.type == DOF_FT_LNK) {
+        char *target = NULL;
+        if (dof_union_readlink(l->o->u, e, &target) == DOF_OK) {
+            fputs(" -> ", f);
+            put_name(f, target, strlen(target));
+        }
+        free(target);
+    }
+    if (l->a->source) {
+        char src[512];
+        source_string(e->src, src, sizeof(src));
+        fprintf(f, "\t%s", src);
+    }
+    fputc('\n', f);
+}
+
+static int
+ls_cb(void *arg, const dof_uentry *e)
+{
+    lsctx *l = arg;
+    size_t dl = strlen(l->dir);
+    char *full = NULL;
+    size_t flen = 0;
+
+    if (l->a->recursive) {
+        flen = (dl == 1 ? 0 : dl) + 1 + e->name_len;
+        full = malloc(flen + 1);
+        if (full == NULL) {
+            l->err = DOF_ERR_NOMEM;
+            return 1;
+        }
+        memcpy(full, l->dir, dl == 1 ? 0 : dl);
+        full[dl == 1 ? 0 : dl] = '/';
+        memcpy(full + (dl == 1 ? 0 : dl) + 1, e->name, e->name_len);
+        full[flen] = '\0';
+    }
+    print_entry(l, e, full, flen);
+    if (l->a->recursive && e->st.type == DOF_FT_DIR &&
+        memchr(e->name, '\0', e->name_len) == NULL) {
+        if (l->nsub == l->capsub) {
+            size_t nc = l->capsub ? l->capsub * 2 : 16;
+            char **nv = realloc(l->subdirs, nc * sizeof(*nv));
+            if (nv == NULL) {
+                free(full);
+                l->err = DOF_ERR_NOMEM;
+                return 1;
+            }
+            l->subdirs = nv;
+            l->capsub = nc;
+        }
+        l->subdirs[l->nsub++] = full;
+        return 0;
+    }
+    free(full);
+    return 0;
+}
+
+/* Depth first, directory by directory (memory: one listing per level). */
+static int
+ls_dir(lsctx *l, char *dir, unsigned depth)
+{
+    char **subs;
+    size_t n;
+    int rc;
+
+    if (depth > 4096) {
+        fprintf(stderr, "dof: warning: %s: too deep, not listed\n", dir);
+        return DOF_OK;
+    }
+    l->dir = dir;
+    l->subdirs = NULL;
+    l->nsub = l->capsub = 0;
+    rc = dof_union_readdir(l->o->u, dir, ls_cb, l);
+    subs = l->subdirs;
+    n = l->nsub;
+    if (rc == DOF_OK)
+        rc = l->err;
+    for (size_t i = 0; i < n; i++) {
+        if (rc == DOF_OK) {
+            int r2 = ls_dir(l, subs[i], depth + 1);
+            if (r2 == DOF_ERR_NOMEM)
+                rc = r2;
+            else if (r2 != DOF_OK)
+                fprintf(stderr, "dof: warning: %s: %s\n", subs[i],
+                        dof_errmsg(l->o->ctx));
+        }
+        free(subs[i]);
+    }
+    free(subs);
+    return rc;
+}
+
+int
+dof_cmd_ls(int argc, char **argv)
+{
+    uargs a;
+    uopen o;
+    lsctx l;
+    dof_uentry e;
+    int ex, rc;
+
+    if ((ex = parse_args(argc, argv, "lRo:qh", usage_ls, 2, &a)) >= 0)
+        return ex;
+    if ((ex = uopen_open(&a, 0, &o)) >= 0) {
+        uopen_close(&o);
+        return ex;
+    }
+    memset(&l, 0, sizeof(l));
+    l.a = &a;
+    l.o = &o;
+    /* like ls(1): a symlink is shown as such with -l, followed to a
+     * directory without */
+    rc = dof_union_lookup(o.u, a.path, 0, &e);
+    if (rc == DOF_OK && e.st.type == DOF_FT_LNK && !a.longfmt) {
+        dof_uentry t;
+        if (dof_union_lookup(o.u, a.path, 1, &t) == DOF_OK &&
+            t.st.type == DOF_FT_DIR)
+            e = t;
+        dof_clear_error(o.ctx);
+    }
+    if (rc != DOF_OK) {
+        fprintf(stderr, "dof: error: %s\n", dof_errmsg(o.ctx));
+        return finish(&o, exit_for(rc));
+    }
+    if (e.st.type != DOF_FT_DIR) {
+        l.dir = (char *)"/";
+        print_entry(&l, &e, a.recursive ? a.path : NULL,
+                    a.recursive ? strlen(a.path) : 0);
+        return finish(&o, DOF_EXIT_OK);
+    }
+    {
+        char *dir = strdup(a.path);
+        size_t dl;
+        if (dir == NULL)
+            return finish(&o, DOF_EXIT_EVIDENCE);
+        dl = strlen(dir);
+        while (dl > 1 && dir[dl - 1] == '/')
+            dir[--dl] = '\0';
+        if (a.recursive)
+            rc = ls_dir(&l, dir, 0);
+        else {
+            l.dir = dir;
+            rc = dof_union_readdir(o.u, dir, ls_cb, &l);
+        }
+        free(dir);
+    }
+    if (rc != DOF_OK) {
+        fprintf(stderr, "dof: error: %s\n", dof_errmsg(o.ctx));
+        return finish(&o, exit_for(rc));
+    }
+    return finish(&o, DOF_EXIT_OK);
+}
+
+/* ---- cat ---- */
+
+int
+dof_cmd_cat(int argc, char **argv)
+{
+    uargs a;
+    uopen o;
+    dof_uentry e;
+    static char buf[65536];
+    uint64_t off = 0;
+    int ex, rc;
+
+    if ((ex = parse_args(argc, argv, "o:qh", usage_cat, 2, &a)) >= 0)
+        return ex;
+    if ((ex = uopen_open(&a, 0, &o)) >= 0) {
+        uopen_close(&o);
+        return ex;
+    }
+    rc = dof_union_lookup(o.u, a.path, 1, &e);
+    if (rc != DOF_OK) {
+        fprintf(stderr, "dof: error: %s\n", dof_errmsg(o.ctx));
+        return finish(&o, exit_for(rc));
+    }
+    if (e.st.type != DOF_FT_REG) {
+        fprintf(stderr, "dof: error: %s: not a regular file (%s)\n", a.path,
+                type_name(e.st.type));
+        return finish(&o, DOF_EXIT_USAGE);
+    }
+    for (;;) {
+        size_t got = 0;
+        rc = dof_union_read(o.u, &e, off, buf, sizeof(buf), &got);
+        if (rc != DOF_OK) {
+            fprintf(stderr, "dof: error: %s: %s\n", a.path, dof_errmsg(o.ctx));
+            return finish(&o, exit_for(rc));
+        }
+        if (got == 0)
+            break;
+        if (fwrite(buf, 1, got, stdout) != got)
+            break;
+        off += got;
+    }
+    return finish(&o, DOF_EXIT_OK);
+}
+
+/* ---- diff ---- */
+
+typedef struct dchange {
+    char kind;
+    char *path; /* raw bytes */
+    size_t path_len;
+    char *json; /* rendered object, --json only */
+} dchange;
+
+typedef struct dctx {
+    const uargs *a;
+    dchange *v;
+    size_t n, cap;
+    int oom;
+} dctx;
+
+/* A JSON string of an encoded name (dof_name_encode output is valid
+ * UTF-8 without control bytes; quote and backslash are escaped). */
+static void
+json_str(FILE *f, const char *raw, size_t len)
+{
+    char *enc = raw ? dof_name_encode(raw, len, NULL) : NULL;
+
+    if (enc == NULL) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (const char *p = enc; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fputc('\\', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+    free(enc);
+}
+
+static void
+json_time(FILE *f, int64_t ns)
+{
+    char t[40];
+    if (dof_time_format(ns, t, sizeof(t)) == 0)
+        fputs("null", f);
+    else
+        fprintf(f, "\"%s\"", t);
+}
+
+static void
+json_times(FILE *f, const dof_stat *st)
+{
+    fputs("\"atime\": ", f);
+    json_time(f, st->atime);
+    fputs(", \"mtime\": ", f);
+    json_time(f, st->mtime);
+    fputs(", \"ctime\": ", f);
+    json_time(f, st->ctime);
+    fputs(", \"crtime\": ", f);
+    json_time(f, st->crtime);
+}
+
+static char *
+render_change(const dof_change *ch)
+{
+    char *out = NULL, mode[11], src[512];
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    const dof_stat *st = &ch->entry.st;
+
+    if (f == NULL)
+        return NULL;
+    mode_string(st, mode);
+    source_string(ch->entry.src, src, sizeof(src));
+    fprintf(f, "{\"kind\": \"%c\", \"path\": ",
+            "CAD"[ch->kind <= 2 ? ch->kind : 0]);
+    json_str(f, ch->path, ch->path_len);
+    fprintf(f,
+            ", \"type\": \"%s\", \"mode\": \"%s\", \"uid\": %u, "
+            "\"gid\": %u, \"size\": %llu, \"inode\": %llu, ",
+            type_name(st->type), mode, st->uid, st->gid,
+            (unsigned long long)st->size, (unsigned long long)st->ino);
+    json_times(f, st);
+    fputs(", \"layer\": ", f);
+    json_str(f, src, strlen(src));
+    if (ch->kind == DOF_CHANGE_DELETE) {
+        const char *slash =
+            ch->path_len ? memrchr(ch->path, '/', ch->path_len) : NULL;
+        size_t plen = slash ? (size_t)(slash - ch->path) : 0;
+        fputs(", \"whiteout\": ", f);
+        if (ch->has_whiteout) {
+            fprintf(f, "{\"inode\": %llu, ",
+                    (unsigned long long)ch->whiteout.ino);
+            json_times(f, &ch->whiteout);
+            fputs(", \"note\": \"shared whiteout inode: times belong to the "
+                  "first deletion of the mount\"}",
+                  f);
+        }
+        else
+            fputs("null", f);
+        if (ch->by_opaque)
+            fputs(", \"hidden_by\": \"opaque directory\"", f);
+        fputs(", \"parent_dir\": {\"path\": ", f);
+        if (plen)
+            json_str(f, ch->path, plen);
+        else
+            fputs("\"/\"", f);
+        fputs(", \"mtime\": ", f);
+        json_time(f, ch->parent_dir.mtime);
+        fputs(", \"ctime\": ", f);
+        json_time(f, ch->parent_dir.ctime);
+        fputs(", \"note\": \"bounds the deletion\"}", f);
+    }
+    fputc('}', f);
+    if (fclose(f) != 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static int
+diff_cb(void *arg, const dof_change *ch)
+{
+    dctx *d = arg;
+    dchange *c;
+
+    if (d->n == d->cap) {
+        size_t nc = d->cap ? d->cap * 2 : 64;
+        dchange *nv = realloc(d->v, nc * sizeof(*nv));
+        if (nv == NULL) {
+            d->oom = 1;
+            return 1;
+        }
+        d->v = nv;
+        d->cap = nc;
+    }
+    c = &d->v[d->n];
+    memset(c, 0, sizeof(*c));
+    c->kind = "CAD"[ch->kind <= 2 ? ch->kind : 0];
+    c->path = malloc(ch->path_len + 1);
+    if (c->path == NULL) {
+        d->oom = 1;
+        return 1;
+    }
+    memcpy(c->path, ch->path, ch->path_len);
+    c->path[ch->path_len] = '\0';
+    c->path_len = ch->path_len;
+    if (d->a->json && (c->json = render_change(ch)) == NULL) {
+        free(c->path);
+        d->oom = 1;
+        return 1;
+    }
+    d->n++;
+    return 0;
+}
+
+static int
+cmp_change(const void *pa, const void *pb)
+{
+    const dchange *a = pa, *b = pb;
+    size_t n = a->path_len < b->path_len ? a->path_len : b->path_len;
+    int c = memcmp(a->path, b->path, n);
+    if (c)
+        return c;
+    return a->path_len < b->path_len ? -1 : a->path_len > b->path_len;
+}
+
+int
+dof_cmd_diff(int argc, char **argv)
+{
+    uargs a;
+    uopen o;
+    dctx d;
+    int ex, rc;
+
+    if ((ex = parse_args(argc, argv, "o:qh", usage_diff, 1, &a)) >= 0)
+        return ex;
+    if ((ex = uopen_open(&a, 1, &o)) >= 0) {
+        uopen_close(&o);
+        return ex;
+    }
+    memset(&d, 0, sizeof(d));
+    d.a = &a;
+    rc = dof_union_diff(o.ctx, o.host, o.c, diff_cb, &d);
+    if (rc == DOF_OK && d.oom)
+        rc = dof_set_error(o.ctx, DOF_ERR_NOMEM, "out of memory");
+    if (rc != DOF_OK) {
+        fprintf(stderr, "dof: error: %s\n", dof_errmsg(o.ctx));
+        ex = exit_for(rc);
+        goto out;
+    }
+    if (d.n > 1)
+        qsort(d.v, d.n, sizeof(*d.v), cmp_change);
+    if (a.json) {
+        fprintf(stdout,
+                "{\"dof\": {\"version\": \"%s\", \"libtsk\": \"%s\", "
+                "\"command\": [",
+                DOF_VERSION, dof_libtsk_version());
+        for (int i = 0; i < a.argc; i++) {
+            if (i)
+                fputs(", ", stdout);
+            json_str(stdout, a.argv[i], strlen(a.argv[i]));
+        }
+        fputs("], \"evidence\": ", stdout);
+        json_str(stdout, a.image, strlen(a.image));
+        fputs("},\n \"container\": ", stdout);
+        json_str(stdout, o.c->id, strlen(o.c->id));
+        fputs(",\n \"changes\": [", stdout);
+        for (size_t i = 0; i < d.n; i++)
+            fprintf(stdout, "%s\n  %s", i ? "," : "", d.v[i].json);
+        fputs("\n ],\n \"warnings\": [", stdout);
+        for (size_t i = 0; i < dof_warning_count(o.ctx); i++) {
+            const dof_warning *w = dof_warning_get(o.ctx, i);
+            fprintf(stdout,
+                    "%s\n  {\"code\": \"%s\", \"path\": ", i ? "," : "",
+                    dof_status_name(w->code));
+            if (w->path)
+                json_str(stdout, w->path, strlen(w->path));
+            else
+                fputs("null", stdout);
+            fputs(", \"message\": ", stdout);
+            json_str(stdout, w->message, strlen(w->message));
+            fputc('}', stdout);
+        }
+        fputs("]}\n", stdout);
+    }
+    else
+        for (size_t i = 0; i < d.n; i++) {
+            fprintf(stdout, "%c ", d.v[i].kind);
+            put_name(stdout, d.v[i].path, d.v[i].path_len);
+            fputc('\n', stdout);
+        }
+    ex = DOF_EXIT_OK;
+out:
+    for (size_t i = 0; i < d.n; i++) {
+        free(d.v[i].path);
+        free(d.v[i].json);
+    }
+    free(d.v);
+    return finish(&o, ex);
+}
