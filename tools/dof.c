@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "cmd_logs.h"
 #include "cmd_union.h"
+#include "cmd_timeline.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -65,6 +66,16 @@ static const cli_cmd commands[] = {
      "--container X IMAGE PATH", NULL, dof_cmd_cat},
     {"diff", NULL, "what a container changed, as docker diff",
      "--container X [--json] IMAGE", NULL, dof_cmd_diff},
+    {"macrobber-container-layer", NULL,
+     "bodyfile (mactime) of a container's own layer",
+     "--container X [--ns] IMAGE", NULL, dof_cmd_macrobber_container_layer},
+    {"macrobber-volumes", NULL,
+     "bodyfile (mactime) of a container's volumes and bind mounts",
+     "--container X [--ns] IMAGE", NULL, dof_cmd_macrobber_volumes},
+    {"timeline", NULL, "one sorted timeline of the host",
+     "[--container X] [--logs] [--no-files] [--format jsonl|csv|bodyfile] "
+     "IMAGE",
+     NULL, dof_cmd_timeline},
     {"explorer", cmd_explorer, "docker-explorer (de.py) compatible output",
      "(-r DOCKER_DIR | IMAGE) [list {all_containers|running_containers|"
      "repositories} [-F R,..] | history ID [--show-empty]]",

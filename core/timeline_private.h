@@ -1,0 +1,23 @@
+/*
+ * timeline_private.h - internals shared by core/bodyfile.c and
+ * core/timeline.c (not installed).
+ */
+#ifndef DOF_TIMELINE_PRIVATE_H
+#define DOF_TIMELINE_PRIVATE_H
+
+#include "private.h"
+
+/* Append one bodyfile line (with its '\n') for e to b: name = prefix (as
+ * is, may be NULL) + the encoded path + markers.  flags: DOF_BODYFILE_NS
+ * for fractional seconds. */
+int dof_bodyfile_put_line(dof_buf *b, const dof_bodyfile_entry *e,
+                          unsigned flags, const char *prefix);
+/* Append a time in bodyfile form: integer seconds (floor), or with ns
+ * "secs.nnnnnnnnn".  DOF_TIME_NONE gives "0". */
+void dof_bodyfile_put_time(dof_buf *b, int64_t ns, int with_ns);
+/* Append an unsigned decimal. */
+void dof_bodyfile_put_u64(dof_buf *b, uint64_t v);
+/* Write b to f and reset it; DOF_ERR_IO on a short write. */
+int dof_bodyfile_flush(dof_buf *b, FILE *f);
+
+#endif /* DOF_TIMELINE_PRIVATE_H */
