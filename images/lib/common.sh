@@ -14,7 +14,7 @@ die()  { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 # cleanup_all (run from the EXIT trap, also on failure).
 CLEAN_STACK=()
 push_clean() { CLEAN_STACK+=("$*"); }
-pop_clean()  { unset 'CLEAN_STACK[${#CLEAN_STACK[@]}-1]'; }
+pop_clean()  { [ ${#CLEAN_STACK[@]} -gt 0 ] && unset 'CLEAN_STACK[${#CLEAN_STACK[@]}-1]'; return 0; }
 cleanup_all() {
     local i
     for ((i=${#CLEAN_STACK[@]}-1; i>=0; i--)); do
@@ -28,14 +28,14 @@ check_requirements() {
     local missing=() c
     for c in unshare nsenter pivot_root losetup mount umount sgdisk mkfs.ext4 dumpe2fs debugfs \
              fsfreeze xz cp dd truncate dockerd containerd runc containerd-shim-runc-v2 \
-             docker-proxy docker-registry busybox iptables ip fls istat python3 sha256sum; do
+             docker-proxy docker-registry busybox iptables ip fls istat python3 jq flock; do
         command -v "$c" >/dev/null 2>&1 || missing+=("$c")
     done
     [ -x "$DOCKER" ] || missing+=("$DOCKER")
     if [ ${#missing[@]} -gt 0 ]; then
         echo "missing commands: ${missing[*]}" >&2
         echo "install with:" >&2
-        echo "  apt-get install --no-install-recommends docker.io containerd runc tini busybox-static gdisk e2fsprogs iproute2 iptables sleuthkit ewf-tools attr xz-utils docker-registry util-linux python3" >&2
+        echo "  apt-get install --no-install-recommends docker.io containerd runc tini busybox-static gdisk e2fsprogs iproute2 iptables sleuthkit ewf-tools attr xz-utils docker-registry util-linux python3 jq" >&2
         echo "  (and a /usr/sbin/policy-rc.d that exits 101 so the packaged services do not start)" >&2
         exit 2
     fi
@@ -60,13 +60,23 @@ new_disk() {
 part_range() {
     sgdisk -i "$2" "$1" | awk '/^First sector:/{s=$3} /^Last sector:/{e=$3} END{print s, e}'
 }
-# loop_part FILE INDEX -> prints loop device (offset-based: no partition nodes needed)
+# loop_part FILE INDEX VAR -> sets VAR to a loop device over that partition (offset-based: no
+# partition nodes needed). Not in $(...): the cleanup entry must be pushed in this shell.
 loop_part() {
-    local f=$1 i=$2 s e dev
-    read -r s e < <(part_range "$f" "$i")
-    dev=$(losetup -f --show -o $((s*SECTOR)) --sizelimit $(((e-s+1)*SECTOR)) "$f")
-    push_clean "losetup -d $dev"
-    echo "$dev"
+    local _lf=$1 _li=$2 _ls _le _ld
+    read -r _ls _le < <(part_range "$_lf" "$_li")
+    _ld=$(losetup -f --show -o $((_ls*SECTOR)) --sizelimit $(((_le-_ls+1)*SECTOR)) "$_lf")
+    push_clean "detach_loop $_ld"
+    printf -v "$3" %s "$_ld"
+}
+detach_loop() {  # retry: right after a (lazy) umount the device is still busy for a moment
+    local n
+    for n in $(seq 50); do
+        losetup -d "$1" 2>/dev/null || true
+        losetup -a | grep -q "^$1:" || return 0
+        sleep 0.2
+    done
+    echo "WARNING: could not detach $1" >&2; return 1
 }
 mkfs_quiet() {  # mkfs_quiet DEV LABEL
     mkfs.ext4 -q -F -L "$2" -E lazy_itable_init=1,lazy_journal_init=1,nodiscard "$1"
@@ -148,7 +158,8 @@ boot_host() {
     done
     [ -n "$INIT" ] || die "namespace init did not start (see $WORK/ns-$hn.log)"
     UNSHARE_PID=$upid
-    push_clean "kill -KILL $INIT"
+    pop_clean
+    push_clean "hard_stop_host $INIT $upid"
     SOCK=/proc/$INIT/root/run/docker.sock
     for _ in $(seq 300); do
         d version >/dev/null 2>&1 && break
@@ -169,14 +180,67 @@ stop_host_term() {
     for _ in $(seq 600); do kill -0 "$UNSHARE_PID" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$UNSHARE_PID" 2>/dev/null && die "namespace did not stop after SIGTERM"
     wait "$UNSHARE_PID" 2>/dev/null || true
-    pop_clean; pop_clean
+    pop_clean
     INIT=; SOCK=
+    for f in /sys/fs/cgroup/*/docker; do [ -d "$f" ] && rmdir "$f" 2>/dev/null; done
+    true
+}
+# compress_async VARIANT: xz -9 -T2 WORK/VARIANT.raw -> OUT/VARIANT.raw.xz in the background,
+# one at a time (flock), so that compression overlaps the next host's build.
+XZ_PIDS=()
+compress_async() {
+    local v=$1
+    ( flock 9
+      xz -9 -T2 --block-size=32MiB -c "$WORK/$v.raw" >"$OUT/$v.raw.xz.tmp"
+      mv "$OUT/$v.raw.xz.tmp" "$OUT/$v.raw.xz"
+      rm -f "$WORK/$v.raw"
+    ) 9>"$WORK/xz.lock" &
+    XZ_PIDS+=($!)
+    push_clean "kill $! ; rm -f $OUT/$v.raw.xz.tmp"
+}
+wait_compress() {
+    local p
+    for p in "${XZ_PIDS[@]}"; do wait "$p" || die "xz failed"; done
+}
+# ns_cgroups INIT: ids of container cgroups (freezer hierarchy) whose first task descends from
+# the namespace init INIT, i.e. this host's running/paused containers.
+ns_cgroups() {
+    local init=$1 dir pid p
+    for dir in /sys/fs/cgroup/freezer/docker/*/; do
+        [ -f "$dir/tasks" ] || continue
+        pid=$(head -n1 "$dir/tasks" 2>/dev/null || true); [ -n "$pid" ] || continue
+        p=$pid
+        while [ -n "$p" ] && [ "$p" -gt 1 ]; do
+            if [ "$p" = "$init" ]; then basename "$dir"; break; fi
+            p=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f2 || true)
+        done
+    done
+}
+# hard_stop_host INIT UNSHARE_PID: SIGKILL the namespace's PID 1 and make sure it goes away.
+# A paused container sits in a FROZEN freezer cgroup: its processes cannot die (and the PID
+# namespace cannot go away) until thawed. The cgroupfs driver's cgroups of containers that
+# were running are left behind by a dead dockerd: remove them (only ours, by id).
+hard_stop_host() {
+    local init=$1 upid=$2 ids c f
+    ids=$(ns_cgroups "$init")
+    kill -KILL "$init" 2>/dev/null || true
+    for c in $ids; do
+        f=/sys/fs/cgroup/freezer/docker/$c/freezer.state
+        [ -f "$f" ] && echo THAWED >"$f" 2>/dev/null
+    done
+    for _ in $(seq 300); do kill -0 "$upid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$upid" 2>/dev/null && { echo "WARNING: namespace $upid did not die" >&2; return 1; }
+    wait "$upid" 2>/dev/null || true
+    for _ in $(seq 20); do
+        for c in $ids; do for f in /sys/fs/cgroup/*/docker/$c; do [ -d "$f" ] && rmdir "$f" 2>/dev/null; done; done
+        ls -d /sys/fs/cgroup/*/docker/$c >/dev/null 2>&1 || break; sleep 0.1
+    done
+    for f in /sys/fs/cgroup/*/docker; do [ -d "$f" ] && rmdir "$f" 2>/dev/null; done
+    return 0
 }
 # kill_host: SIGKILL the namespace's PID 1 (power-cut model)
 kill_host() {
-    kill -KILL "$INIT"
-    for _ in $(seq 300); do kill -0 "$UNSHARE_PID" 2>/dev/null || break; sleep 0.1; done
-    wait "$UNSHARE_PID" 2>/dev/null || true
-    pop_clean; pop_clean
+    hard_stop_host "$INIT" "$UNSHARE_PID" || die "namespace did not die after SIGKILL"
+    pop_clean
     INIT=; SOCK=
 }
