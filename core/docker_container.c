@@ -570,6 +570,16 @@ fill_layers(dof_rootb *rb, dof_container *c)
     c->mount_id = mounts_file(rb, idir, c, "mount-id", 1);
     c->init_id = mounts_file(rb, idir, c, "init-id", 1);
     c->layer_parent = mounts_file(rb, idir, c, "parent", 0);
+    if (c->mount_id == NULL && c->init_id != NULL) {
+        /* the -init layer is named after the mount: "<mount-id>-init" */
+        size_t n = strlen(c->init_id);
+        if (n > 5 && strcmp(c->init_id + n - 5, "-init") == 0) {
+            c->mount_id = dof_arena_strndup(rb->arena, c->init_id, n - 5);
+            dof_warn(rb->ctx, DOF_ERR_NOTFOUND, c->dir,
+                     "container %s: mount-id inferred from init-id (%s)",
+                     c->id, c->init_id);
+        }
+    }
 upper:
     if (c->mount_id == NULL || drv == NULL)
         return;

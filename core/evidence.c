@@ -123,6 +123,7 @@ img_read(TSK_IMG_INFO *img, uint64_t off, void *buf, size_t len)
 typedef struct ev_probe {
     const char *signature;
     const char *note; /* NULL if we can open it */
+    uint64_t fs_bytes; /* ext: blocks_count * block_size */
 } ev_probe;
 
 static ev_probe
@@ -141,6 +142,8 @@ probe_volume(TSK_IMG_INFO *img, uint64_t off)
         if (dof_ext_sb_parse(sb, sizeof(sb), &esb) == DOF_OK) {
             p.signature = dof_ext_sb_version(&esb);
             p.note = NULL;
+            if (esb.blocks_count < UINT64_MAX / esb.block_size)
+                p.fs_bytes = esb.blocks_count * esb.block_size;
         }
         else {
             p.signature = "ext4";
@@ -197,6 +200,24 @@ add_volume(dof_evidence *ev, uint64_t off, uint64_t len, const char *desc)
     p = probe_volume(ev->img, off);
     v->signature = p.signature;
     v->note = p.note;
+    /* A volume with a recognised signature that dof cannot read is
+     * reported, never dropped silently; empty or unknown ones are listed
+     * by status only. */
+    if (p.note != NULL && strcmp(p.signature, "unknown") != 0 &&
+        strcmp(p.signature, "swap") != 0 && strcmp(p.signature, "ntfs") &&
+        strcmp(p.signature, "vfat") != 0)
+        dof_warn(ev->ctx, DOF_ERR_UNSUPPORTED, NULL,
+                 "volume %u at byte offset %llu (%s): %s", v->index,
+                 (unsigned long long)off, p.signature, p.note);
+    if (p.note == NULL && p.fs_bytes > 0 &&
+        (ev->size < off || p.fs_bytes > ev->size - off))
+        dof_warn(ev->ctx, DOF_ERR_FORMAT, NULL,
+                 "volume %u at byte offset %llu: the %s filesystem is %llu "
+                 "bytes but the image holds only %llu from there: the image "
+                 "is truncated, data past its end is missing",
+                 v->index, (unsigned long long)off, p.signature,
+                 (unsigned long long)p.fs_bytes,
+                 (unsigned long long)(ev->size > off ? ev->size - off : 0));
     if (p.note == NULL) {
         int rc = dof_fs_ext_open(ev->ctx, ev->img, off, &v->fs);
         if (rc == DOF_ERR_NOMEM)
@@ -381,6 +402,16 @@ ewf_hashes(dof_evidence *ev)
     if (libewf_handle_get_utf8_hash_value_sha1(h, (uint8_t *)sha1,
                                                sizeof(sha1), &err) == 1)
         ev->sha1 = dof_arena_strdup(ev->arena, sha1);
+    if (err) {
+        libewf_error_free(&err);
+        err = NULL;
+    }
+    /* libewf reads around a cut segment (missing chunks read as zeros):
+     * say so rather than let the examiner trust those bytes */
+    if (libewf_handle_segment_files_corrupted(h, &err) == 1)
+        dof_warn(ev->ctx, DOF_ERR_IO, ev->path,
+                 "the E01 segment files are corrupted or truncated: data in "
+                 "the damaged chunks reads as zeros (check with ewfverify)");
     libewf_handle_close(h, NULL);
 done:
     if (err)
@@ -478,6 +509,19 @@ dof_evidence_open(dof_ctx *ctx, const char *path, int64_t offset_sectors,
     ev->size = ev->img->size > 0 ? (uint64_t)ev->img->size : 0;
     if (ev->img->itype == TSK_IMG_TYPE_EWF_EWF)
         ewf_hashes(ev);
+    if (ev->size >= EV_SECTOR) {
+        /* a missing or cut segment shows at the end of the media */
+        unsigned char last[EV_SECTOR];
+        if (img_read(ev->img, ev->size - EV_SECTOR, last, sizeof(last)) !=
+            0) {
+            dof_warn(ctx, DOF_ERR_IO, path,
+                     "cannot read the end of the image (byte %llu of %llu): "
+                     "a segment is missing, truncated or damaged",
+                     (unsigned long long)(ev->size - EV_SECTOR),
+                     (unsigned long long)ev->size);
+            tsk_error_reset();
+        }
+    }
     if (offset_sectors >= 0) {
         uint64_t off = (uint64_t)offset_sectors * EV_SECTOR;
         ev->vs_type = "none";
@@ -502,6 +546,59 @@ dof_evidence_open(dof_ctx *ctx, const char *path, int64_t offset_sectors,
 
 nomem:
     rc = dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
+fail:
+    dof_evidence_close(ev);
+    return rc;
+}
+
+/*
+ * For core/evidence_mem.c: wrap an image TSK already opened (img is taken:
+ * closed on failure too) as evidence called name, format fmt.
+ */
+int dof_evidence_open_img(dof_ctx *ctx, const char *name, const char *fmt,
+                          TSK_IMG_INFO *img, int64_t offset_sectors,
+                          dof_evidence **out);
+
+int
+dof_evidence_open_img(dof_ctx *ctx, const char *name, const char *fmt,
+                      TSK_IMG_INFO *img, int64_t offset_sectors,
+                      dof_evidence **out)
+{
+    dof_evidence *ev = calloc(1, sizeof(*ev));
+    int rc;
+
+    *out = NULL;
+    if (ev == NULL || (ev->arena = dof_arena_new()) == NULL) {
+        free(ev);
+        tsk_img_close(img);
+        return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
+    }
+    ev->ctx = ctx;
+    ev->img = img;
+    ev->format = fmt;
+    ev->size = img->size > 0 ? (uint64_t)img->size : 0;
+    if ((ev->path = dof_arena_strdup(ev->arena, name)) == NULL) {
+        rc = dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if (offset_sectors >= 0) {
+        uint64_t off = (uint64_t)offset_sectors * EV_SECTOR;
+        ev->vs_type = "none";
+        if (off >= ev->size) {
+            rc = dof_set_error(ctx, DOF_ERR_ARG,
+                               "offset %lld sectors is beyond the end of %s",
+                               (long long)offset_sectors, name);
+            goto fail;
+        }
+        rc = add_volume(ev, off, ev->size - off, "");
+    }
+    else {
+        rc = list_volumes(ev);
+    }
+    if (rc != DOF_OK)
+        goto fail;
+    *out = ev;
+    return DOF_OK;
 fail:
     dof_evidence_close(ev);
     return rc;

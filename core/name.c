@@ -77,3 +77,18 @@ dof_name_encode(const char *raw, size_t len, const char *also)
     }
     return dof_buf_take(&b);
 }
+
+int
+dof_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+    while (i < len) {
+        size_t n = utf8_seq(p + i, len - i);
+        if (n == 0 || (n == 1 && p[i] == 0))
+            return 0;
+        i += n;
+    }
+    return 1;
+}

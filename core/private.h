@@ -75,6 +75,8 @@ int dof_set_tsk_error(dof_ctx *ctx, int code, const char *what);
 int dof_set_errorv(dof_ctx *ctx, int code, const char *fmt, va_list ap);
 
 /* ---- misc ---- */
+/* 1 if s[0..len) is valid UTF-8 without NUL bytes. */
+int dof_utf8_valid(const char *s, size_t len);
 /* 1 if s is exactly 64 lowercase hex digits. */
 int dof_is_hex64(const char *s, size_t len);
 /* Join a directory path and a name with exactly one '/'. */

@@ -66,6 +66,11 @@ dof_rj_str(const char *s)
 
     if (s == NULL)
         return NULL;
+    /* Text the engine stored as JSON is valid UTF-8 and goes out as the
+     * same JSON string (docker inspect's value, backslashes included);
+     * only bytes JSON cannot carry get the \xNN name encoding. */
+    if (dof_utf8_valid(s, strlen(s)))
+        return json_object_new_string(s);
     e = enc(s);
     if (e == NULL)
         return NULL;

@@ -88,9 +88,13 @@ def converted(variant, fmt):
     base = os.path.join(CACHE, variant)
     if fmt == "raw":
         return src
+
+    def stale(path):
+        return (not os.path.exists(path)
+                or os.path.getmtime(path) < os.path.getmtime(src))
     if fmt == "e01":
         out = base + ".E01"
-        if not os.path.exists(out):
+        if stale(out):
             for f in os.listdir(CACHE):
                 if f.startswith(variant + ".E"):
                     os.unlink(os.path.join(CACHE, f))
@@ -101,7 +105,9 @@ def converted(variant, fmt):
         return out
     if fmt in ("vmdk", "vhd"):
         out = base + "." + fmt
-        if not os.path.exists(out):
+        if stale(out):
+            if os.path.exists(out):
+                os.unlink(out)
             # the VMDK descriptor names its extent file: write it in place
             try:
                 subprocess.run(["qemu-img", "convert", "-O",
@@ -114,7 +120,7 @@ def converted(variant, fmt):
         return out
     if fmt == "split":
         out = base + ".split.000"
-        if not os.path.exists(out):
+        if stale(out):
             subprocess.run(["split", "-d", "-a", "3", "-b", "64M", src,
                             base + ".split."], check=True)
         return out
