@@ -6,6 +6,7 @@
 #include "cmd_logs.h"
 #include "cmd_union.h"
 #include "cmd_timeline.h"
+#include "cmd_plugin.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -76,6 +77,14 @@ static const cli_cmd commands[] = {
      "[--container X] [--logs] [--no-files] [--format jsonl|csv|bodyfile] "
      "IMAGE",
      NULL, dof_cmd_timeline},
+    {"ingest", NULL, "write every finding into an SQLite case database",
+     "--db CASE.db [--modules LIST] [--hash] [--hash-files] IMAGE", NULL,
+     dof_cmd_ingest},
+    {"batch", NULL, "ingest many images with N workers, resumable",
+     "--db CASE.db [-j N] [--resume] [--shard K/N] (--list FILE | IMAGE...)",
+     NULL, dof_cmd_batch},
+    {"merge", NULL, "merge shard case databases into one",
+     "--db CASE.db SHARD.db...", NULL, dof_cmd_merge},
     {"explorer", cmd_explorer, "docker-explorer (de.py) compatible output",
      "(-r DOCKER_DIR | IMAGE) [list {all_containers|running_containers|"
      "repositories} [-F R,..] | history ID [--show-empty]]",

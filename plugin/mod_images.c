@@ -1,0 +1,138 @@
+/*
+ * mod_images.c - ingest module "images": images, tags and digests,
+ * labels, history.
+ */
+#include "plugin_private.h"
+
+static const char SQL_I[] =
+    "INSERT INTO images (evidence_id, image_key, root_key, id, parent, "
+    "created, created_text, last_updated, last_updated_text, architecture, "
+    "os, author, docker_version, comment, user, working_dir, cmd, "
+    "entrypoint, env, exposed_ports, volumes, id_verified, damaged, "
+    "volume_offset_bytes, inode, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_TAG[] =
+    "INSERT INTO image_tags (evidence_id, image_key, kind, value) VALUES "
+    "(?1, ?2, ?3, ?4)";
+static const char SQL_LABEL[] =
+    "INSERT INTO image_labels (evidence_id, image_key, key, value) VALUES "
+    "(?1, ?2, ?3, ?4)";
+static const char SQL_HIST[] =
+    "INSERT INTO image_history (evidence_id, image_key, position, created, "
+    "created_text, created_by, author, comment, empty_layer) VALUES (?1, "
+    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+static int
+tags(dof_ing *ing, int64_t key, const char *kind, const char *const *v,
+     size_t n)
+{
+    int rc;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_stmt *st = ing_stmt(ing, SQL_TAG);
+        if (st == NULL)
+            return DOF_ERR_DB;
+        if (v[i] == NULL)
+            continue;
+        ing_bind_i64(st, 1, ing->eid);
+        ing_bind_i64(st, 2, key);
+        ing_bind_text(st, 3, kind);
+        ing_bind_text(st, 4, v[i]);
+        if ((rc = ing_step(ing, st)) != DOF_OK)
+            return rc;
+    }
+    return DOF_OK;
+}
+
+static int
+one(dof_ing *ing, size_t r, const dof_root *rt, const dof_image *img)
+{
+    sqlite3_stmt *st = ing_stmt(ing, SQL_I);
+    int64_t key = ing_image_key(ing, r, img);
+    int k = 1, rc;
+
+    if (st == NULL)
+        return DOF_ERR_DB;
+    ing_bind_i64(st, k++, ing->eid);
+    ing_bind_i64(st, k++, key);
+    ing_bind_i64(st, k++, (int64_t)r);
+    ing_bind_text(st, k++, img->id ? img->id : "");
+    ing_bind_text(st, k++, img->parent);
+    ing_bind_time(st, k++, img->created);
+    ing_bind_text(st, k++, img->created_raw);
+    ing_bind_time(st, k++, img->last_updated);
+    ing_bind_text(st, k++, img->last_updated_raw);
+    ing_bind_text(st, k++, img->architecture);
+    ing_bind_text(st, k++, img->os);
+    ing_bind_text(st, k++, img->author);
+    ing_bind_text(st, k++, img->docker_version);
+    ing_bind_text(st, k++, img->comment);
+    ing_bind_text(st, k++, img->user);
+    ing_bind_text(st, k++, img->working_dir);
+    ing_bind_text_take(st, k++, ing_json_strv(img->cmd, img->ncmd));
+    ing_bind_text_take(st, k++,
+                       ing_json_strv(img->entrypoint, img->nentrypoint));
+    ing_bind_text_take(st, k++, ing_json_strv(img->env, img->nenv));
+    ing_bind_text_take(st, k++,
+                       ing_json_strv(img->exposed_ports, img->nexposed_ports));
+    ing_bind_text_take(st, k++, ing_json_strv(img->volumes, img->nvolumes));
+    ing_bind_i64(st, k++, img->id_verified);
+    ing_bind_i64(st, k++, img->damaged);
+    ing_bind_i64(st, k++, (int64_t)rt->volume_offset_bytes);
+    ing_bind_i64(st, k++, (int64_t)ing_path_inode(rt->fs, img->config_path));
+    ing_bind_text(st, k++, img->config_path);
+    if (k - 1 != sqlite3_bind_parameter_count(st)) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return dof_set_error(ing->ctx, DOF_ERR_DB,
+                             "images: %d values for %d columns", k - 1,
+                             sqlite3_bind_parameter_count(st));
+    }
+    if ((rc = ing_step(ing, st)) != DOF_OK ||
+        (rc = tags(ing, key, "tag", img->tags, img->ntags)) != DOF_OK ||
+        (rc = tags(ing, key, "digest", img->digests, img->ndigests)) != DOF_OK)
+        return rc;
+    for (size_t i = 0; i < img->nlabels; i++) {
+        if ((st = ing_stmt(ing, SQL_LABEL)) == NULL)
+            return DOF_ERR_DB;
+        ing_bind_i64(st, 1, ing->eid);
+        ing_bind_i64(st, 2, key);
+        ing_bind_text(st, 3, img->labels[i].key);
+        ing_bind_text(st, 4, img->labels[i].value);
+        if ((rc = ing_step(ing, st)) != DOF_OK)
+            return rc;
+    }
+    for (size_t i = 0; i < img->nhistory; i++) {
+        const dof_history *h = &img->history[i];
+        if ((st = ing_stmt(ing, SQL_HIST)) == NULL)
+            return DOF_ERR_DB;
+        ing_bind_i64(st, 1, ing->eid);
+        ing_bind_i64(st, 2, key);
+        ing_bind_i64(st, 3, (int64_t)i);
+        ing_bind_time(st, 4, h->created);
+        ing_bind_text(st, 5, h->created_raw);
+        ing_bind_text(st, 6, h->created_by);
+        ing_bind_text(st, 7, h->author);
+        ing_bind_text(st, 8, h->comment);
+        ing_bind_i64(st, 9, h->empty_layer);
+        if ((rc = ing_step(ing, st)) != DOF_OK)
+            return rc;
+    }
+    return DOF_OK;
+}
+
+static int
+run(dof_ing *ing)
+{
+    int rc;
+    for (size_t r = 0; r < ing->nroots; r++) {
+        const dof_root *rt = dof_host_root(ing->host, r);
+        for (size_t i = 0; i < rt->nimages; i++)
+            if ((rc = one(ing, r, rt, &rt->images[i])) != DOF_OK)
+                return rc;
+    }
+    return DOF_OK;
+}
+
+const dof_ingest_module dof_mod_images = {
+    "images", "images,image_tags,image_labels,image_history",
+    "images with tags, digests, labels and history", "", run};
