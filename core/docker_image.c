@@ -607,6 +607,38 @@ layerdb_chain(dof_rootb *rb, const char *what, const char *top,
     return DOF_OK;
 }
 
+/* layerdb_chain() once per top ChainID: the containers of one image all
+ * sit on the same chain.  A failed walk is remembered too, so its warning
+ * is given once. */
+typedef struct chain_memo {
+    int status;
+    const char **ids;
+    size_t n;
+} chain_memo;
+
+static int
+layerdb_chain_cached(dof_rootb *rb, const char *what, const char *top,
+                     const char ***ids, size_t *n)
+{
+    chain_memo *m;
+
+    if (rb->chains == NULL && (rb->chains = dof_strmap_new(rb->arena)) == NULL)
+        return DOF_ERR_NOMEM;
+    m = (chain_memo *)dof_strmap_get(rb->chains, top);
+    if (m == NULL) {
+        m = dof_arena_calloc(rb->arena, 1, sizeof(*m));
+        if (m == NULL)
+            return DOF_ERR_NOMEM;
+        m->status = layerdb_chain(rb, what, top, &m->ids, &m->n);
+        if (m->status == DOF_ERR_NOMEM ||
+            dof_strmap_put(rb->chains, top, (const char *)m) != DOF_OK)
+            return DOF_ERR_NOMEM;
+    }
+    *ids = m->ids;
+    *n = m->n;
+    return m->status;
+}
+
 /* overlay2 <mount>/lower -> layer dir ids, uppermost first. */
 static int
 overlay2_lowers(dof_rootb *rb, const char *mount_id, const char ***ids,
@@ -629,11 +661,17 @@ overlay2_lowers(dof_rootb *rb, const char *mount_id, const char ***ids,
         const char *id = NULL;
         if (e)
             *e = '\0';
-        if (strncmp(s, "l/", 2) == 0) {
+        if (strncmp(s, "l/", 2) == 0 &&
+            (id = dof_strmap_get(rb->links, s)) != NULL) {
+            /* resolved for an earlier container */
+        }
+        else if (strncmp(s, "l/", 2) == 0) {
             char *lp = dof_arena_printf(rb->arena, "%s/overlay2/%s",
                                         rb->root->path, s);
             dof_node node;
             char *target = NULL;
+            if (rb->links == NULL)
+                rb->links = dof_strmap_new(rb->arena);
             if (lp && dof_fs_resolve(rb->fs, lp, 0, &node) == DOF_OK &&
                 dof_fs_readlink(rb->fs, node, &target) == DOF_OK) {
                 /* "../<id>/diff" */
@@ -643,6 +681,8 @@ overlay2_lowers(dof_rootb *rb, const char *mount_id, const char ***ids,
                 end = strchr(t, '/');
                 id = dof_arena_strndup(rb->arena, t,
                                        end ? (size_t)(end - t) : strlen(t));
+                if (id && dof_strmap_put(rb->links, s, id) != DOF_OK)
+                    return DOF_ERR_NOMEM;
             }
             else {
                 dof_warn(rb->ctx, DOF_ERR_NOTFOUND, lp,
@@ -684,8 +724,8 @@ check_container_chain(dof_rootb *rb, dof_container *c)
                  "but image %s's top layer is %s",
                  c->id, c->layer_parent ? c->layer_parent : "(none)", img->id,
                  top);
-    if (c->layer_parent &&
-        layerdb_chain(rb, what, c->layer_parent, &chain, &nchain) != DOF_OK)
+    if (c->layer_parent && layerdb_chain_cached(rb, what, c->layer_parent,
+                                                &chain, &nchain) != DOF_OK)
         return;
     if (strcmp(c->driver, "overlay2") == 0) {
         if (overlay2_lowers(rb, c->mount_id, &low, &nlow) != DOF_OK) {

@@ -19,7 +19,18 @@ typedef struct dof_rootb {
     dof_node root_node; /* the data root directory */
     /* engine model only (core/docker*.c) */
     const char *img_dir; /* <root>/image/<driver>, or NULL */
+    /* overlay2 "l/<link>" -> layer id, resolved once per root (every
+     * container's lower file names the same links again) */
+    struct dof_strmap *links;
+    /* top ChainID -> its layerdb chain walk (core/docker_image.c) */
+    struct dof_strmap *chains;
 } dof_rootb;
+
+/* A small string -> string map in an arena (open addressing). */
+typedef struct dof_strmap dof_strmap;
+dof_strmap *dof_strmap_new(dof_arena *a);
+const char *dof_strmap_get(const dof_strmap *m, const char *key);
+int dof_strmap_put(dof_strmap *m, const char *key, const char *value);
 
 /* The host object (core/docker.c; here so that tests can build one). */
 struct dof_host {

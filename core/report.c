@@ -217,26 +217,82 @@ dof_rj_warnings(const dof_ctx *ctx)
 static void
 put_indent(FILE *f, int indent, int level)
 {
-    for (int i = 0; i < indent * level; i++)
-        fputc(' ', f);
+    static const char spaces[] = "                                "
+                                 "                                ";
+    size_t n = (size_t)indent * (size_t)level;
+    while (n > 0) {
+        size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+        fwrite(spaces, 1, k, f);
+        n -= k;
+    }
+}
+
+/* A JSON string literal, escaped as json-c does (without escaping '/'):
+ * the printer is on every command's output path, so no allocation. */
+static void
+put_jstring(FILE *f, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t start = 0;
+
+    fputc('"', f);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *e = NULL;
+        char u[7];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        switch (c) {
+        case '"': e = "\\\""; break;
+        case '\\': e = "\\\\"; break;
+        case '\n': e = "\\n"; break;
+        case '\r': e = "\\r"; break;
+        case '\t': e = "\\t"; break;
+        case '\b': e = "\\b"; break;
+        case '\f': e = "\\f"; break;
+        default:
+            u[0] = '\\';
+            u[1] = 'u';
+            u[2] = '0';
+            u[3] = '0';
+            u[4] = hex[c >> 4];
+            u[5] = hex[c & 15];
+            u[6] = '\0';
+            e = u;
+        }
+        fwrite(s + start, 1, i - start, f);
+        fputs(e, f);
+        start = i + 1;
+    }
+    fwrite(s + start, 1, len - start, f);
+    fputc('"', f);
 }
 
 static void
 put_scalar(FILE *f, json_object *v)
 {
-    fputs(json_object_to_json_string_ext(
-              v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
-          f);
+    switch (json_object_get_type(v)) {
+    case json_type_string:
+        put_jstring(f, json_object_get_string(v),
+                    (size_t)json_object_get_string_len(v));
+        return;
+    case json_type_int:
+        fprintf(f, "%lld", (long long)json_object_get_int64(v));
+        return;
+    case json_type_boolean:
+        fputs(json_object_get_boolean(v) ? "true" : "false", f);
+        return;
+    default:
+        fputs(json_object_to_json_string_ext(
+                  v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+              f);
+    }
 }
 
 static void
 put_key(FILE *f, const char *k)
 {
-    json_object *s = json_object_new_string(k);
-    if (s == NULL)
-        return;
-    put_scalar(f, s);
-    json_object_put(s);
+    put_jstring(f, k, strlen(k));
 }
 
 static int
