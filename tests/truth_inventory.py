@@ -155,6 +155,16 @@ for v in VARIANTS:
     hdir = corpus.truth_path(v, "history")
     for f in sorted(os.listdir(hdir)) if os.path.isdir(hdir) else []:
         check_history(v, f)
+    # verify-image passes on every image the engine left (config hash,
+    # ChainIDs, every layer file against its tar-split headers)
+    for i in corpus.truth(v, "images.json"):
+        rc, out, err = corpus.dof("verify-image", "--json", "-q", "--image",
+                                  i["Id"], corpus.raw(v), check_json=True)
+        short = (i.get("RepoTags") or [i["Id"][7:19]])[0]
+        bad = [m for l in out.get("layers", []) for m in l.get("mismatches", [])]
+        t.ok(rc == 0 and out.get("config_sha256_ok") is True and not bad,
+             "%s: verify-image %s passes (exit %d)" % (v, short, rc),
+             "%s\n%s" % (bad[:5], err[-500:]))
     meta = corpus.truth(v, "meta.json")
     rc, out, err = corpus.dof("status", "--json", corpus.raw(v), check_json=True)
     roots = out["status"]["data_roots"]

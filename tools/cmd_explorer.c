@@ -6,6 +6,7 @@
  *                [--show-empty]]
  */
 #include "cli.h"
+#include "cmd_mount.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -51,6 +52,28 @@ is_subcommand(const char *s)
            strcmp(s, "mount") == 0 || strcmp(s, "download") == 0;
 }
 
+/* de.py's mount, served over FUSE from the evidence (as mount-container):
+ * no root, no kernel overlayfs, no lowerdir limit. */
+static int
+explorer_mount(cli *c, const char *prefix, const char *mountpoint)
+{
+    const dof_container *ct = NULL;
+    dof_fs *fsv[64];
+    size_t nfs = 0;
+    int rc = dof_host_find_container(c->ctx, c->host, prefix, &ct);
+
+    if (rc != DOF_OK)
+        return rc;
+    for (size_t i = 0; i < dof_evidence_volume_count(c->ev) && nfs < 64;
+         i++) {
+        const dof_volume *v = dof_evidence_volume(c->ev, i);
+        if (v && v->fs)
+            fsv[nfs++] = v->fs;
+    }
+    return dof_mount_serve_container(c->ctx, c->host, ct, fsv, nfs,
+                                     mountpoint, 0);
+}
+
 int
 cmd_explorer(cli *c, int argc, char **argv)
 {
@@ -61,7 +84,7 @@ cmd_explorer(cli *c, int argc, char **argv)
         {NULL, 0, NULL, 0}};
     ex_opts eo;
     const char *image = NULL, *sub = "list", *what = "all_containers";
-    const char *id = NULL;
+    const char *id = NULL, *mountpoint = NULL;
     char real[PATH_MAX];
     char **ops;
     int code = 0, first, nops, k = 0, rc;
@@ -99,11 +122,19 @@ cmd_explorer(cli *c, int argc, char **argv)
             code = cli_usage_error(c, "history: a container ID prefix is "
                                       "required");
     }
+    else if (strcmp(sub, "mount") == 0) {
+        if (k + 2 <= nops) {
+            id = ops[k++];
+            mountpoint = ops[k++];
+        }
+        else
+            code = cli_usage_error(c, "mount: CONTAINER_ID_PREFIX and "
+                                      "MOUNTPOINT are required");
+    }
     else {
         code = cli_usage_error(c,
-                               "explorer %s is not offered (mount: use "
-                               "mount-container; download needs "
-                               "Docker Hub)",
+                               "explorer %s is not offered (download "
+                               "needs Docker Hub)",
                                sub);
     }
     if (code == 0 && k < nops)
@@ -135,7 +166,9 @@ cmd_explorer(cli *c, int argc, char **argv)
     c->ro.exclude_registries = eo.filter;
     c->ro.nexclude_registries = eo.nfilter;
     c->ro.show_empty = eo.show_empty;
-    if (strcmp(sub, "history") == 0)
+    if (strcmp(sub, "mount") == 0)
+        rc = explorer_mount(c, id, mountpoint);
+    else if (strcmp(sub, "history") == 0)
         rc = dof_report_explorer_history(c->ctx, &c->ro, c->host, id);
     else
         rc = dof_report_explorer_list(c->ctx, &c->ro, c->host, what);

@@ -7,6 +7,9 @@
 #include "cmd_union.h"
 #include "cmd_timeline.h"
 #include "cmd_plugin.h"
+#include "cmd_verify.h"
+#include "cmd_export.h"
+#include "cmd_mount.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -77,6 +80,19 @@ static const cli_cmd commands[] = {
      "[--container X] [--logs] [--no-files] [--format jsonl|csv|bodyfile] "
      "IMAGE",
      NULL, dof_cmd_timeline},
+    {"verify-image", NULL,
+     "check an image's config, layer chain and files against its records",
+     "--image REF|ID [--fast] [--json] IMAGE", NULL, dof_cmd_verify_image},
+    {"export-container", NULL,
+     "write a container's merged view to a directory or a tar",
+     "--container X (--output DIR | --tar FILE) [--mounts] IMAGE", NULL,
+     dof_cmd_export_container},
+    {"mount-container", NULL,
+     "serve a container's merged view read-only over FUSE",
+     "--container X [-f] IMAGE MOUNTPOINT", NULL, dof_cmd_mount_container},
+    {"mount-image", NULL,
+     "serve the evidence's filesystems read-only over FUSE",
+     "[-f] IMAGE MOUNTPOINT", NULL, dof_cmd_mount_image},
     {"ingest", NULL, "write every finding into an SQLite case database",
      "--db CASE.db [--modules LIST] [--hash] [--hash-files] IMAGE", NULL,
      dof_cmd_ingest},
