@@ -53,7 +53,7 @@ check "show-container-config needs --container" 2 \
 check "show-image-history needs --image" 2 "$DOF" show-image-history "$T"
 check "explorer: bad list choice" 2 "$DOF" explorer -r "$T" list nothing
 check "explorer: history needs an id" 2 "$DOF" explorer -r "$T" history
-check "explorer: mount is not offered" 2 "$DOF" explorer -r "$T" mount a b
+check "explorer: mount needs a container and a mount point" 2 "$DOF" explorer -r "$T" mount a
 
 check "--version" 0 "$DOF" --version
 grep_ok "--version names dof" "$T/out" "^dof [0-9][0-9.]* (libtsk [0-9]"
