@@ -122,7 +122,7 @@ img_read(TSK_IMG_INFO *img, uint64_t off, void *buf, size_t len)
 
 typedef struct ev_probe {
     const char *signature;
-    const char *note; /* NULL if we can open it */
+    const char *note;  /* NULL if we can open it */
     uint64_t fs_bytes; /* ext: blocks_count * block_size */
 } ev_probe;
 
@@ -512,8 +512,7 @@ dof_evidence_open(dof_ctx *ctx, const char *path, int64_t offset_sectors,
     if (ev->size >= EV_SECTOR) {
         /* a missing or cut segment shows at the end of the media */
         unsigned char last[EV_SECTOR];
-        if (img_read(ev->img, ev->size - EV_SECTOR, last, sizeof(last)) !=
-            0) {
+        if (img_read(ev->img, ev->size - EV_SECTOR, last, sizeof(last)) != 0) {
             dof_warn(ctx, DOF_ERR_IO, path,
                      "cannot read the end of the image (byte %llu of %llu): "
                      "a segment is missing, truncated or damaged",

@@ -605,7 +605,8 @@ test_open_ext4(void)
              tmpl, CID);
     write_file(p, loc.data, loc.len);
     snprintf(cmd, sizeof(cmd),
-             "PATH=\"$PATH:/usr/sbin:/sbin\" mke2fs -q -F -t ext4 -d '%s/tree' '%s/img.raw' 16M "
+             "PATH=\"$PATH:/usr/sbin:/sbin\" mke2fs -q -F -t ext4 -d "
+             "'%s/tree' '%s/img.raw' 16M "
              ">/dev/null 2>&1",
              tmpl, tmpl);
     if (system(cmd) != 0) {

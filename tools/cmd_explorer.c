@@ -64,14 +64,13 @@ explorer_mount(cli *c, const char *prefix, const char *mountpoint)
 
     if (rc != DOF_OK)
         return rc;
-    for (size_t i = 0; i < dof_evidence_volume_count(c->ev) && nfs < 64;
-         i++) {
+    for (size_t i = 0; i < dof_evidence_volume_count(c->ev) && nfs < 64; i++) {
         const dof_volume *v = dof_evidence_volume(c->ev, i);
         if (v && v->fs)
             fsv[nfs++] = v->fs;
     }
-    return dof_mount_serve_container(c->ctx, c->host, ct, fsv, nfs,
-                                     mountpoint, 0);
+    return dof_mount_serve_container(c->ctx, c->host, ct, fsv, nfs, mountpoint,
+                                     0);
 }
 
 int
