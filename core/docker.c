@@ -401,6 +401,56 @@ read_swarm(dof_rootb *rb)
     free(buf);
 }
 
+/* The data root's path on the running host: the engine recorded it in
+ * every container's HostnamePath/HostsPath/LogPath as
+ * "<root>/containers/<id>/...".  Falls back to the path on the fs. */
+static const char *
+engine_root_path(dof_arena *a, const dof_root *r)
+{
+    for (size_t i = 0; i < r->ncontainers; i++) {
+        const dof_container *c = &r->containers[i];
+        const char *recorded[] = {c->hostname_path, c->hosts_path,
+                                  c->resolv_conf_path, c->log_path};
+        for (size_t k = 0; k < 4; k++) {
+            const char *p = recorded[k], *hit;
+            char key[80];
+            if (p == NULL || c->id == NULL)
+                continue;
+            snprintf(key, sizeof(key), "/containers/%.64s/", c->id);
+            hit = strstr(p, key);
+            if (hit && p[0] == '/')
+                return hit == p ? "/"
+                                : dof_arena_strndup(a, p, (size_t)(hit - p));
+        }
+    }
+    return r->path;
+}
+
+int
+dof_root_resolve(const dof_root *root, const char *host_path, int follow_last,
+                 dof_node *out)
+{
+    const char *hp;
+    size_t n;
+
+    if (root == NULL || host_path == NULL || out == NULL)
+        return DOF_ERR_ARG;
+    hp = root->host_path ? root->host_path : root->path;
+    n = strlen(hp);
+    if (strcmp(hp, root->path) != 0 && strcmp(hp, "/") != 0 &&
+        strncmp(host_path, hp, n) == 0 &&
+        (host_path[n] == '/' || host_path[n] == '\0')) {
+        char buf[DOF_CAP_PATH_BYTES];
+        const char *rp = strcmp(root->path, "/") == 0 ? "" : root->path;
+        int k = snprintf(buf, sizeof(buf), "%s/%s", rp,
+                         host_path + n + (host_path[n] == '/'));
+        if (k < 0 || (size_t)k >= sizeof(buf))
+            return DOF_ERR_LIMIT;
+        return dof_fs_resolve(root->fs, buf, follow_last, out);
+    }
+    return dof_fs_resolve(root->fs, host_path, follow_last, out);
+}
+
 static int
 load_root(dof_host *h, const cand *cd, const dof_volume *vol,
           const dof_hostinfo *hi, const char *engine_version, dof_root **out)
@@ -443,6 +493,8 @@ load_root(dof_host *h, const cand *cd, const dof_volume *vol,
     }
     read_swarm(&rb);
     rc = dof_docker_containers_load(&rb);
+    if (rc == DOF_OK)
+        r->host_path = engine_root_path(a, r);
     if (rc == DOF_OK) {
         /* Docker 29+ keeps images and layers in its own containerd
          * (snapshotter "overlayfs"); 20.10-era dockerd also runs a

@@ -61,6 +61,7 @@ root_json(const dof_root *r)
     ADD("volume_offset_bytes", dof_rj_u64(r->volume_offset_bytes));
     ADD("path", dof_rj_str(r->path));
     ADD("found_by", dof_rj_str(r->found_by));
+    ADD("host_path", dof_rj_str(r->host_path));
     ADD("engine_version", dof_rj_str(r->engine_version));
     ADD("engine_id", dof_rj_str(r->engine_id));
     ADD("storage_driver", dof_rj_str(r->driver));
@@ -200,6 +201,10 @@ status_text(FILE *f, const dof_evidence *ev, const dof_host *host,
                 (unsigned long long)rt->volume_offset_bytes);
         fputs("  found by: ", f);
         dof_rt_put(f, rt->found_by);
+        if (rt->host_path && strcmp(rt->host_path, rt->path) != 0) {
+            fputs("\n  path on the running host: ", f);
+            dof_rt_put(f, rt->host_path);
+        }
         fputs("\n  engine version: ", f);
         dof_rt_put(f, rt->engine_version ? rt->engine_version : "unknown");
         if (rt->engine_id) {

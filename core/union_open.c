@@ -415,7 +415,7 @@ add_mounts(dof_union *u, const dof_host *host, const dof_container *c,
         dof_node n;
         if (files[i] == NULL || *files[i] == '\0')
             continue;
-        if (dof_fs_resolve(fs, files[i], 1, &n) != DOF_OK) {
+        if (dof_root_resolve(c->root, files[i], 1, &n) != DOF_OK) {
             dof_clear_error(u->ctx);
             dof_warn(u->ctx, DOF_ERR_NOTFOUND, files[i],
                      "union: container %s: %s source is missing", c->id,
@@ -442,7 +442,7 @@ add_mounts(dof_union *u, const dof_host *host, const dof_container *c,
         }
         else if (strcmp(type, "volume") == 0) {
             if (m->source && *m->source &&
-                dof_fs_resolve(fs, m->source, 1, &n) == DOF_OK)
+                dof_root_resolve(c->root, m->source, 1, &n) == DOF_OK)
                 mfs = fs;
             else {
                 dof_clear_error(u->ctx);

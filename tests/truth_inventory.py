@@ -166,8 +166,24 @@ for v in VARIANTS:
              "%s: verify-image %s passes (exit %d)" % (v, short, rc),
              "%s\n%s" % (bad[:5], err[-500:]))
     meta = corpus.truth(v, "meta.json")
+    # every volume the engine mounted is found at its destination, also
+    # where the data root is a partition of its own (paths the engine
+    # recorded are mapped from the data root's path on the running host)
+    for i in corpus.truth(v, "containers.json"):
+        for m in i.get("Mounts") or []:
+            if m["Type"] != "volume":
+                continue
+            rc, out, err = corpus.dof("ls", "--container", i["Id"],
+                                      corpus.raw(v), m["Destination"])
+            t.ok(rc in (0, 1) and "missing" not in err,
+                 "%s %s: volume %s mapped at %s (exit %d)"
+                 % (v, i["Name"].lstrip("/"), m["Name"][:12],
+                    m["Destination"], rc), err[-400:])
     rc, out, err = corpus.dof("status", "--json", corpus.raw(v), check_json=True)
     roots = out["status"]["data_roots"]
+    t.ok(any(r.get("host_path") == meta["data_root"] for r in roots),
+         "%s: the data root's path on the running host is %s"
+         % (v, meta["data_root"]), [r.get("host_path") for r in roots])
     flagged = any(r.get("journal_needs_recovery") for r in roots)
     t.eq(flagged, bool(meta.get("journal_needs_recovery")),
          "%s: journal needs recovery flagged exactly when the superblock says so" % v)
