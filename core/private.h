@@ -72,7 +72,8 @@ char *dof_buf_take(dof_buf *b);
 /* ---- context internals ---- */
 /* Copy TSK's error into ctx and reset it; returns code. */
 int dof_set_tsk_error(dof_ctx *ctx, int code, const char *what);
-int dof_set_errorv(dof_ctx *ctx, int code, const char *fmt, va_list ap);
+int dof_set_errorv(dof_ctx *ctx, int code, const char *fmt, va_list ap)
+    DOF_PRINTF(3, 0);
 
 /* ---- misc ---- */
 /* 1 if s[0..len) is valid UTF-8 without NUL bytes. */
