@@ -483,7 +483,13 @@ typedef struct markst {
     dof_bbolt *db;
     unsigned char *mark;
     int depth;
+    uint64_t *budget; /* elements left to visit (shared) */
 } markst;
+
+/* Elements visited while marking the live pages: sub-buckets that share
+ * pages (a damaged or hostile file) would otherwise be walked again and
+ * again, exponentially in the nesting depth. */
+#define BBOLT_MARK_BUDGET (16u * 1024u * 1024u)
 
 static int
 mark_fn(void *arg, const unsigned char *key, size_t klen,
@@ -495,12 +501,24 @@ mark_fn(void *arg, const unsigned char *key, size_t klen,
 
     (void)key;
     (void)klen;
+    if (*m->budget == 0)
+        return 1;
+    if (--*m->budget == 0) {
+        dof_warn(m->db->ctx, DOF_ERR_LIMIT, db_path(m->db),
+                 "bbolt: more than %u elements while finding the live "
+                 "pages; stale pages listed may include live ones",
+                 BBOLT_MARK_BUDGET);
+        return 1;
+    }
     if (!is_bucket || m->depth >= DOF_BBOLT_MAX_DEPTH)
         return 0;
     if (dof_bbolt_bucket_value(m->db, value, vlen, &b) != DOF_OK) {
         dof_clear_error(m->db->ctx);
         return 0;
     }
+    /* a root page already marked has been walked with everything below */
+    if (b.root != 0 && b.root < m->db->nbuf && bit_get(m->mark, b.root))
+        return 0;
     sub = *m;
     sub.depth = m->depth + 1;
     walk_bucket(m->db, &b, mark_fn, &sub, m->mark, 0);
@@ -544,7 +562,7 @@ dof_bbolt_foreach_stale(dof_bbolt *db, dof_bbolt_stale_fn fn, void *arg)
 {
     unsigned char *mark;
     markst m;
-    uint64_t pg, fl;
+    uint64_t pg, fl, budget = BBOLT_MARK_BUDGET;
 
     if (db == NULL || fn == NULL)
         return DOF_ERR_ARG;
@@ -563,6 +581,7 @@ dof_bbolt_foreach_stale(dof_bbolt *db, dof_bbolt_stale_fn fn, void *arg)
     m.db = db;
     m.mark = mark;
     m.depth = 0;
+    m.budget = &budget;
     walk_bucket(db, NULL, mark_fn, &m, mark, 0);
 
     for (pg = 2; pg < db->nbuf;) {

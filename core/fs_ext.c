@@ -175,6 +175,22 @@ ext_readdir(dof_fs *fs, dof_node dir, unsigned flags, dof_fs_dirent_fn fn,
         return dof_set_error(fs->ctx, DOF_ERR_NOTFOUND,
                              "inode %llu out of range",
                              (unsigned long long)dir);
+    {
+        /* a damaged inode claiming a directory larger than the whole
+         * filesystem sends TSK 4.11 into a block-by-block loop that takes
+         * minutes (istat hangs on it too): refuse it */
+        TSK_FS_FILE *f;
+        uint64_t fsbytes = (uint64_t)x->tfs->block_count * x->tfs->block_size;
+        if ((rc = ext_file(fs, dir, &f)) != DOF_OK)
+            return rc;
+        if (f->meta->type == TSK_FS_META_TYPE_DIR &&
+            (f->meta->size < 0 || (uint64_t)f->meta->size > fsbytes))
+            return dof_set_error(fs->ctx, DOF_ERR_FORMAT,
+                                 "inode %llu: directory size %lld is larger "
+                                 "than the filesystem (damaged inode)",
+                                 (unsigned long long)dir,
+                                 (long long)f->meta->size);
+    }
     d = tsk_fs_dir_open_meta(x->tfs, (TSK_INUM_T)dir);
     if (d == NULL) {
         char what[80];

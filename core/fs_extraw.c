@@ -145,6 +145,10 @@ xattr_walk(const unsigned char *p, size_t start, size_t end, size_t base,
 
         if (pos + esz > end)
             return DOF_ERR_FORMAT;
+        /* a NUL inside the name would let "trusted.overlay.opaque\0x"
+         * pass for the real thing once the name is a C string */
+        if (memchr(p + pos + EXT_XATTR_ENTRY_HDR, 0, nlen) != NULL)
+            return DOF_ERR_FORMAT;
         if (vinum == 0 && vsize != 0) {
             size_t vo = base + voff;
             if (vo < vmin || vo > vend || vsize > vend - vo)

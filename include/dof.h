@@ -146,14 +146,14 @@ typedef struct dof_fs dof_fs;
 /* One volume (partition, or the whole image when there is no volume
  * system, or the directory of a directory evidence). */
 typedef struct dof_volume {
-    unsigned index;          /* 0-based among the volumes listed */
-    uint64_t offset_bytes;   /* byte offset in the image */
-    uint64_t length_bytes;   /* 0 if unknown */
-    const char *desc;        /* partition name / description, or "" */
-    const char *signature;   /* "ext4", "xfs", "lvm2", "luks", "btrfs",
-                                "swap", "dir", "unknown" */
-    const char *note;        /* why it is not readable, or NULL */
-    dof_fs *fs;              /* opened filesystem, or NULL */
+    unsigned index;        /* 0-based among the volumes listed */
+    uint64_t offset_bytes; /* byte offset in the image */
+    uint64_t length_bytes; /* 0 if unknown */
+    const char *desc;      /* partition name / description, or "" */
+    const char *signature; /* "ext4", "xfs", "lvm2", "luks", "btrfs",
+                              "swap", "dir", "unknown" */
+    const char *note;      /* why it is not readable, or NULL */
+    dof_fs *fs;            /* opened filesystem, or NULL */
 } dof_volume;
 
 /* Open one evidence item read-only: an image file (first segment of
@@ -175,6 +175,15 @@ DOF_API const dof_volume *dof_evidence_volume(const dof_evidence *ev,
 /* Hashes stored in an E01 header (hex), or NULL. */
 DOF_API const char *dof_evidence_stored_md5(const dof_evidence *ev);
 DOF_API const char *dof_evidence_stored_sha1(const dof_evidence *ev);
+/* Open a raw disk or filesystem image held in memory (buf is borrowed:
+ * it must stay valid and unchanged until dof_evidence_close), read through
+ * TSK like a raw image file; name stands for the path in messages and
+ * dof_evidence_path().  Volumes as dof_evidence_open; format "mem".
+ * Used by the mutation tests (tests/robust) and by callers that already
+ * hold the bytes. */
+DOF_API int dof_evidence_open_mem(dof_ctx *ctx, const char *name,
+                                  const void *buf, uint64_t len,
+                                  int64_t offset_sectors, dof_evidence **out);
 
 /* ------------------------------------------------------------------ */
 /* Filesystem: one small interface over ext2/3/4 (TSK) and directories */
@@ -197,31 +206,31 @@ typedef enum dof_ftype {
 } dof_ftype;
 
 typedef struct dof_stat {
-    uint64_t ino;      /* real inode number */
+    uint64_t ino; /* real inode number */
     dof_ftype type;
-    uint32_t mode;     /* permission bits incl. setuid/setgid/sticky */
+    uint32_t mode; /* permission bits incl. setuid/setgid/sticky */
     uint32_t uid, gid;
     uint64_t size;
     uint32_t nlink;
-    uint32_t rdev_major, rdev_minor; /* device nodes */
+    uint32_t rdev_major, rdev_minor;     /* device nodes */
     int64_t atime, mtime, ctime, crtime; /* ns; DOF_TIME_NONE if absent */
-    int allocated;     /* 0 for an unallocated (deleted) inode */
+    int allocated; /* 0 for an unallocated (deleted) inode */
 } dof_stat;
 
 typedef struct dof_dirent {
     const char *name; /* raw bytes, NUL terminated, may contain any byte */
     size_t name_len;
     dof_node node;
-    dof_ftype type;   /* from the directory entry; may be UNKNOWN */
-    int deleted;      /* an unallocated name (DOF_FS_READDIR_DELETED) */
+    dof_ftype type; /* from the directory entry; may be UNKNOWN */
+    int deleted;    /* an unallocated name (DOF_FS_READDIR_DELETED) */
 } dof_dirent;
 
 #define DOF_FS_READDIR_DELETED 0x1u /* also list deleted names */
 
 /* Return nonzero to stop the walk (dof_fs_readdir then returns DOF_OK). */
 typedef int (*dof_fs_dirent_fn)(void *arg, const dof_dirent *de);
-typedef int (*dof_fs_xattr_fn)(void *arg, const char *name,
-                               const void *value, size_t len);
+typedef int (*dof_fs_xattr_fn)(void *arg, const char *name, const void *value,
+                               size_t len);
 
 DOF_API const char *dof_fs_type_name(const dof_fs *fs); /* "ext4", "dir" */
 DOF_API dof_node dof_fs_root(const dof_fs *fs);
@@ -250,8 +259,8 @@ DOF_API int dof_fs_read(dof_fs *fs, dof_node node, uint64_t off, void *buf,
                         size_t len, size_t *got);
 /* Whole file into a malloc'd buffer (NUL terminated, *len excludes it);
  * a file larger than cap gives DOF_ERR_LIMIT and nothing is read. */
-DOF_API int dof_fs_read_all(dof_fs *fs, dof_node node, size_t cap,
-                            char **out, size_t *len);
+DOF_API int dof_fs_read_all(dof_fs *fs, dof_node node, size_t cap, char **out,
+                            size_t *len);
 /* Symlink target, malloc'd (long ext4 targets included). */
 DOF_API int dof_fs_readlink(dof_fs *fs, dof_node node, char **out);
 /* One xattr by full name ("trusted.overlay.opaque"): malloc'd value.
@@ -283,8 +292,8 @@ typedef enum dof_state {
 } dof_state;
 
 typedef struct dof_mount {
-    const char *type;        /* bind, volume, tmpfs, npipe */
-    const char *source;      /* host path; a volume's _data path */
+    const char *type;   /* bind, volume, tmpfs, npipe */
+    const char *source; /* host path; a volume's _data path */
     const char *destination;
     const char *name;        /* volume name, or NULL */
     const char *driver;      /* volume driver, or NULL */
@@ -300,12 +309,14 @@ typedef struct dof_port {
 } dof_port;
 
 typedef struct dof_endpoint {
-    const char *network;     /* network name */
+    const char *network; /* network name */
     const char *network_id;
     const char *endpoint_id;
     const char *ip_address;
     const char *mac_address;
     const char *gateway;
+    const char *name; /* endpoint name (the container's name) in network
+                         records (local-kv.db), or NULL */
 } dof_endpoint;
 
 typedef struct dof_health_probe {
@@ -326,46 +337,64 @@ typedef struct dof_container {
     int exit_code;
     int pid;
     int oom_killed;
-    const char *error;    /* State.Error or NULL */
+    const char *error; /* State.Error or NULL */
     int64_t created, started_at, finished_at;
     const char *created_raw, *started_at_raw, *finished_at_raw;
-    const char **command; size_t ncommand; /* Path + Args */
-    const char **entrypoint; size_t nentrypoint; /* Config.Entrypoint */
-    const char **cmd; size_t ncmd;               /* Config.Cmd */
-    const char **env; size_t nenv;
-    dof_kv *labels; size_t nlabels;
-    const char **exposed_ports; size_t nexposed_ports; /* Config */
-    dof_port *port_bindings; size_t nport_bindings;     /* hostconfig */
-    dof_port *published_ports; size_t npublished_ports; /* NetworkSettings */
-    dof_mount *mounts; size_t nmounts;
-    dof_endpoint *endpoints; size_t nendpoints;
+    const char **command;
+    size_t ncommand; /* Path + Args */
+    const char **entrypoint;
+    size_t nentrypoint; /* Config.Entrypoint */
+    const char **cmd;
+    size_t ncmd; /* Config.Cmd */
+    const char **env;
+    size_t nenv;
+    dof_kv *labels;
+    size_t nlabels;
+    const char **exposed_ports;
+    size_t nexposed_ports; /* Config */
+    dof_port *port_bindings;
+    size_t nport_bindings; /* hostconfig */
+    dof_port *published_ports;
+    size_t npublished_ports; /* NetworkSettings */
+    dof_mount *mounts;
+    size_t nmounts;
+    dof_endpoint *endpoints;
+    size_t nendpoints;
     const char *hostname, *domainname, *user, *working_dir;
-    const char *driver;    /* storage driver of the container */
-    int driver_supported;  /* overlay2, overlay, aufs */
+    const char *driver;   /* storage driver of the container */
+    int driver_supported; /* overlay2, overlay, aufs */
     const char *mount_id, *init_id, *layer_parent; /* layerdb/mounts */
     const char *upper_dir; /* absolute path on the data root's fs */
     const char *log_driver;
-    dof_kv *log_opts; size_t nlog_opts;
+    dof_kv *log_opts;
+    size_t nlog_opts;
     const char *log_path;
-    const char *restart_policy; int restart_max_retries;
+    const char *restart_policy;
+    int restart_max_retries;
     int restart_count;
     int privileged, auto_remove, readonly_rootfs;
-    const char **cap_add; size_t ncap_add;
-    const char **cap_drop; size_t ncap_drop;
-    const char **security_opt; size_t nsecurity_opt;
-    const char **devices; size_t ndevices; /* PathOnHost:PathInContainer */
+    const char **cap_add;
+    size_t ncap_add;
+    const char **cap_drop;
+    size_t ncap_drop;
+    const char **security_opt;
+    size_t nsecurity_opt;
+    const char **devices;
+    size_t ndevices; /* PathOnHost:PathInContainer */
     const char *pid_mode, *network_mode, *ipc_mode, *uts_mode, *userns_mode;
     const char *apparmor_profile, *seccomp_profile;
-    const char *health_status; int health_failing_streak;
-    dof_health_probe *health_log; size_t nhealth_log;
+    const char *health_status;
+    int health_failing_streak;
+    dof_health_probe *health_log;
+    size_t nhealth_log;
     int has_been_started_before, has_been_manually_stopped;
     const char *hostname_path, *hosts_path, *resolv_conf_path;
-    const char *dir;          /* containers/<id> path on the fs */
-    const char *config_path;  /* config.v2.json (or config.json) path */
+    const char *dir;         /* containers/<id> path on the fs */
+    const char *config_path; /* config.v2.json (or config.json) path */
     uint64_t config_ino;
     const char *hostconfig_path; /* NULL if missing */
-    int legacy_v1;            /* pre-1.10 config.json */
-    int damaged;              /* parsed partially; see warnings */
+    int legacy_v1;               /* pre-1.10 config.json */
+    int damaged;                 /* parsed partially; see warnings */
 } dof_container;
 
 typedef struct dof_history {
@@ -378,34 +407,47 @@ typedef struct dof_history {
 } dof_history;
 
 typedef struct dof_layer {
-    const char *diff_id;      /* sha256:... */
-    const char *chain_id;     /* sha256:... */
-    const char *cache_id;     /* driver directory name */
-    const char *diff_path;    /* e.g. /var/lib/docker/overlay2/<id>/diff */
-    uint64_t size;            /* layerdb size, bytes */
-    int present;              /* layerdb record found */
+    const char *diff_id;   /* sha256:... */
+    const char *chain_id;  /* sha256:... */
+    const char *cache_id;  /* driver directory name */
+    const char *diff_path; /* e.g. /var/lib/docker/overlay2/<id>/diff */
+    uint64_t size;         /* layerdb size, bytes */
+    int present;           /* layerdb record found */
 } dof_layer;
 
 typedef struct dof_image {
     const dof_root *root;
-    const char *id;           /* "sha256:..." */
-    const char **tags; size_t ntags;       /* "repo:tag" */
-    const char **digests; size_t ndigests; /* "repo@sha256:..." */
-    int64_t created; const char *created_raw;
-    int64_t last_updated; const char *last_updated_raw;
-    const char *parent;       /* "sha256:..." or NULL */
+    const char *id; /* "sha256:..." */
+    const char **tags;
+    size_t ntags; /* "repo:tag" */
+    const char **digests;
+    size_t ndigests; /* "repo@sha256:..." */
+    int64_t created;
+    const char *created_raw;
+    int64_t last_updated;
+    const char *last_updated_raw;
+    const char *parent; /* "sha256:..." or NULL */
     const char *architecture, *os, *author, *docker_version, *comment;
-    const char **cmd; size_t ncmd;
-    const char **entrypoint; size_t nentrypoint;
-    const char **env; size_t nenv;
-    dof_kv *labels; size_t nlabels;
-    const char **exposed_ports; size_t nexposed_ports;
-    const char **volumes; size_t nvolumes;
+    const char **cmd;
+    size_t ncmd;
+    const char **entrypoint;
+    size_t nentrypoint;
+    const char **env;
+    size_t nenv;
+    dof_kv *labels;
+    size_t nlabels;
+    const char **exposed_ports;
+    size_t nexposed_ports;
+    const char **volumes;
+    size_t nvolumes;
     const char *user, *working_dir;
-    dof_history *history; size_t nhistory;
-    dof_layer *layers; size_t nlayers;     /* base first */
-    const char **containers; size_t ncontainers; /* container names */
-    int id_verified;          /* sha256(config file) == id */
+    dof_history *history;
+    size_t nhistory;
+    dof_layer *layers;
+    size_t nlayers; /* base first */
+    const char **containers;
+    size_t ncontainers; /* container names */
+    int id_verified;    /* sha256(config file) == id */
     const char *config_path;
     int damaged;
 } dof_image;
@@ -414,14 +456,17 @@ typedef struct dof_docker_volume {
     const dof_root *root;
     const char *name;
     const char *driver;
-    dof_kv *labels; size_t nlabels;
-    dof_kv *options; size_t noptions;  /* type, device, o */
-    const char *data_path;    /* volumes/<name>/_data, or NULL */
-    int64_t created;          /* ctime of _data (what Docker reports) */
-    int in_metadata;          /* listed in volumes/metadata.db */
-    int anonymous;            /* 64-hex name */
+    dof_kv *labels;
+    size_t nlabels;
+    dof_kv *options;
+    size_t noptions;       /* type, device, o */
+    const char *data_path; /* volumes/<name>/_data, or NULL */
+    int64_t created;       /* ctime of _data (what Docker reports) */
+    int in_metadata;       /* listed in volumes/metadata.db */
+    int anonymous;         /* 64-hex name */
     const char *mount_type, *mount_opts, *mount_device; /* opts.json */
-    const char **containers; size_t ncontainers; /* names using it */
+    const char **containers;
+    size_t ncontainers; /* names using it */
 } dof_docker_volume;
 
 typedef struct dof_network {
@@ -431,16 +476,21 @@ typedef struct dof_network {
     const char *driver;
     const char *scope;
     int internal, ipv6;
-    int64_t created; const char *created_raw;
-    const char **subnets; size_t nsubnets;
-    const char **gateways; size_t ngateways;
-    dof_endpoint *endpoints; size_t nendpoints;
-    dof_kv *labels; size_t nlabels;
+    int64_t created;
+    const char *created_raw;
+    const char **subnets;
+    size_t nsubnets;
+    const char **gateways;
+    size_t ngateways;
+    dof_endpoint *endpoints;
+    size_t nendpoints;
+    dof_kv *labels;
+    size_t nlabels;
 } dof_network;
 
 /* One Docker data root found on the evidence. */
 struct dof_root {
-    const char *path;           /* on its filesystem, e.g. /var/lib/docker */
+    const char *path; /* on its filesystem, e.g. /var/lib/docker */
     dof_fs *fs;
     unsigned volume_index;
     uint64_t volume_offset_bytes;
@@ -451,26 +501,40 @@ struct dof_root {
     int swarm_member;
     const char *swarm_node_id, *swarm_addr;
     int journal_needs_recovery;
-    dof_container *containers; size_t ncontainers;
-    dof_image *images; size_t nimages;
-    dof_docker_volume *volumes; size_t nvolumes;
-    dof_network *networks; size_t nnetworks;
-    const char **other_stores; size_t nother_stores; /* not read yet */
+    dof_container *containers;
+    size_t ncontainers;
+    dof_image *images;
+    size_t nimages;
+    dof_docker_volume *volumes;
+    size_t nvolumes;
+    dof_network *networks;
+    size_t nnetworks;
+    const char **other_stores;
+    size_t nother_stores; /* not read yet */
+    /* The data root's path as the engine saw it on the running host
+     * (e.g. /srv/docker when it is a partition of its own, where `path`
+     * is "/"): the prefix of every path the engine recorded. */
+    const char *host_path;
 };
 
 /* Host side of one filesystem (daemon config, users, credentials). */
 typedef struct dof_hostinfo {
     unsigned volume_index;
     uint64_t volume_offset_bytes;
-    const char *daemon_json_path;    /* or NULL */
-    const char *daemon_json;         /* its text, or NULL */
-    const char *data_root_setting;   /* data-root / graph, or NULL */
+    const char *daemon_json_path;  /* or NULL */
+    const char *daemon_json;       /* its text, or NULL */
+    const char *data_root_setting; /* data-root / graph, or NULL */
     const char *storage_driver_setting, *log_driver_setting;
-    const char **api_tcp; size_t napi_tcp; /* "tcp://0.0.0.0:2375 (file)" */
-    const char **docker_group; size_t ndocker_group;
-    const char **credentials; size_t ncredentials; /* "user: registry" */
-    const char **histories; size_t nhistories;     /* shell history paths */
-    const char **insecure_registries; size_t ninsecure_registries;
+    const char **api_tcp;
+    size_t napi_tcp; /* "tcp://0.0.0.0:2375 (file)" */
+    const char **docker_group;
+    size_t ndocker_group;
+    const char **credentials;
+    size_t ncredentials; /* "user: registry" */
+    const char **histories;
+    size_t nhistories; /* shell history paths */
+    const char **insecure_registries;
+    size_t ninsecure_registries;
 } dof_hostinfo;
 
 typedef struct dof_host_opts {
@@ -500,16 +564,622 @@ DOF_API int dof_host_find_container(dof_ctx *ctx, const dof_host *host,
 DOF_API int dof_host_find_image(dof_ctx *ctx, const dof_host *host,
                                 const char *query, const dof_image **out);
 /* The engine's JSON files as stored (malloc'd text). */
-DOF_API int dof_container_read_config(dof_ctx *ctx,
-                                      const dof_container *c, char **config,
-                                      char **hostconfig);
+/* Resolve a path the engine recorded on the running host (a volume's
+ * _data, HostnamePath, LogPath...) to a node on the data root's
+ * filesystem: a path under root->host_path is mapped below root->path,
+ * anything else is looked up on the same filesystem as is. */
+DOF_API int dof_root_resolve(const dof_root *root, const char *host_path,
+                             int follow_last, dof_node *out);
+DOF_API int dof_container_read_config(dof_ctx *ctx, const dof_container *c,
+                                      char **config, char **hostconfig);
 DOF_API int dof_image_read_config(dof_ctx *ctx, const dof_image *img,
                                   char **config);
+
+/* ------------------------------------------------------------------ */
+/* Logs: a container's json-file / local-driver logs, streamed         */
+/* ------------------------------------------------------------------ */
+/* Files are found from dof_container.log_driver/log_path in c->dir on
+ * the data root's fs: json-file <id>-json.log, local
+ * local-logs/container.log, any other driver container-cached.log (the
+ * local format).  Rotated siblings (.N, .N.gz; gzip is recognised by its
+ * magic, not the name) are read oldest (highest N) first, then the
+ * current file, so records come in docker's order.  Memory stays flat
+ * however large the logs.  Caps: a json-file line 2 MiB (longer: warning,
+ * skipped to the next newline); a local record 1 MiB + 4 KiB (a bad
+ * length: warning, resynchronised by a plausible length pair within 4 MiB
+ * on uncompressed files, else the file ends there); a reassembled message
+ * 16 MiB; decompressed bytes per .gz: 64 GiB, and a bomb guard that stops
+ * with a warning once more than 1 GiB AND more than 1000x the compressed
+ * size have come out.  Damage is a warning on ctx; the run goes on. */
+typedef struct dof_log dof_log;
+
+#define DOF_LOG_STDOUT 0x1u
+#define DOF_LOG_STDERR 0x2u
+#define DOF_LOG_OTHER 0x4u /* records whose source is neither */
+
+typedef enum dof_log_format {
+    DOF_LOG_JSON_FILE = 1, /* json-file driver */
+    DOF_LOG_LOCAL = 2      /* local driver / container-cached.log */
+} dof_log_format;
+
+typedef struct dof_log_opts {
+    unsigned streams;     /* DOF_LOG_* mask; 0 = stdout|stderr */
+    int reassemble;       /* join partial pieces into whole messages */
+    int64_t since, until; /* inclusive ns bounds; DOF_TIME_NONE = open */
+} dof_log_opts;
+
+/* One record (or one reassembled message).  Pointers are valid until the
+ * next dof_log_next() or dof_log_close(). */
+typedef struct dof_log_record {
+    int64_t time;            /* ns (of the first piece if reassembled) */
+    unsigned stream;         /* DOF_LOG_STDOUT, _STDERR or _OTHER */
+    const char *stream_name; /* as stored: "stdout", "stderr", ... */
+    const char *message;     /* the bytes `docker logs` prints: json-file
+                                "log" decoded; local line + '\n' unless a
+                                non-final piece */
+    size_t len;
+    int partial; /* not the end of a message (no '\n' added);
+                    set on a reassembled message only when it
+                    was cut off (cap, end of the logs) */
+    dof_log_format format;
+    const char *source; /* the file on the evidence */
+    uint64_t offset;    /* of the record in that file (of the
+                           decompressed stream for .gz) */
+    const char *raw;    /* the stored record: a json-file line without
+                           its '\n', or the local protobuf payload;
+                           NULL for a message joined from pieces */
+    size_t raw_len;
+    const char *time_raw; /* json-file "time" text; NULL for local */
+    /* local driver partial metadata (has_meta 0 when absent) */
+    int has_meta, meta_last;
+    int32_t meta_ordinal;
+    const char *meta_id; /* NUL terminated copy */
+    /* reassembled: the time of every piece, in order (npieces >= 1) */
+    const int64_t *pieces;
+    size_t npieces;
+} dof_log_record;
+
+/* Defaults: both streams, no reassembly, no time bounds. */
+DOF_API void dof_log_opts_init(dof_log_opts *o);
+/* Open the logs of a container (opts may be NULL).  DOF_ERR_NODATA when
+ * it has no log file on the evidence (never started; a driver that keeps
+ * logs elsewhere: the message names it); DOF_ERR_NOTFOUND when its
+ * directory is missing. */
+DOF_API int dof_log_open(dof_ctx *ctx, const dof_container *c,
+                         const dof_log_opts *opts, dof_log **out);
+/* 1 with *rec set, 0 at the end, or a negative dof_status. */
+DOF_API int dof_log_next(dof_log *log, const dof_log_record **rec);
+DOF_API void dof_log_close(dof_log *log);
+/* The files read, in reading order. */
+DOF_API size_t dof_log_file_count(const dof_log *log);
+DOF_API const char *dof_log_file_path(const dof_log *log, size_t i);
+
+/* ------------------------------------------------------------------ */
+/* Union view: a container's filesystem straight from the image        */
+/* ------------------------------------------------------------------ */
+/* The layers of a container stacked as the kernel would (container
+ * layer, -init layer, image layers top to base; overlay2, legacy
+ * overlay, aufs), resolved in-process: whiteouts, opaque directories,
+ * overlay redirect/metacopy (reported as warnings), and optionally the
+ * volumes, bind mounts and the container's hostname/hosts/resolv.conf
+ * mapped at their destinations.  Directories are merged one at a time,
+ * on demand.  Every entry names its source. */
+typedef struct dof_union dof_union;
+
+typedef enum dof_usrc_kind {
+    DOF_USRC_LAYER = 0,      /* an image layer (index 0 = base) */
+    DOF_USRC_INIT,           /* the container's -init layer */
+    DOF_USRC_CONTAINER,      /* the container's writable layer */
+    DOF_USRC_VOLUME,         /* a volume's _data */
+    DOF_USRC_BIND,           /* a bind mount from the host */
+    DOF_USRC_CONTAINER_FILE, /* hostname, hosts, resolv.conf */
+    DOF_USRC_TMPFS,          /* tmpfs: nothing on disk */
+    DOF_USRC_SYNTH           /* a directory leading to a mount point */
+} dof_usrc_kind;
+
+typedef struct dof_usource {
+    dof_usrc_kind kind;
+    int index;        /* image layer: 0 = base; -1 otherwise */
+    const char *id;   /* cache id (layers), volume name, or NULL */
+    const char *path; /* diff dir, _data, host path, file; or NULL */
+    const char *dest; /* mounts: destination in the container */
+    dof_fs *fs;       /* where the content is; NULL for tmpfs/synth */
+} dof_usource;
+
+/* "container", "init", "layer", "volume", "bind", "file", "tmpfs",
+ * "synth". */
+DOF_API const char *dof_usrc_kind_name(dof_usrc_kind k);
+
+#define DOF_UENT_OPAQUE 0x01u   /* opaque dir: nothing merged below it */
+#define DOF_UENT_REDIRECT 0x02u /* overlay redirect honoured */
+#define DOF_UENT_METACOPY 0x04u /* metadata copy-up: data from below */
+#define DOF_UENT_MOUNT 0x08u    /* a mount point (volume, bind, file) */
+#define DOF_UENT_SYNTH 0x10u    /* made-up dir leading to a mount */
+
+/* One entry of the merged view. */
+typedef struct dof_uentry {
+    const char *name; /* raw bytes ("" for "/"); see the calls */
+    size_t name_len;
+    dof_stat st;            /* of the winning node (zero for synth) */
+    const dof_usource *src; /* the winning layer; owned by the union */
+    dof_fs *fs;             /* the winning node */
+    dof_node node;
+    dof_fs *data_fs; /* where content is read (metacopy: lower) */
+    dof_node data_node;
+    unsigned flags;   /* DOF_UENT_* */
+    unsigned nlayers; /* directories: how many layers merged */
+} dof_uentry;
+
+#define DOF_UNION_MOUNTS 0x1u /* map volumes, binds, container files */
+
+typedef struct dof_union_opts {
+    unsigned flags; /* DOF_UNION_* */
+    /* Filesystems searched for bind-mount sources (every volume of the
+     * evidence); NULL: the data roots' filesystems of the host. */
+    dof_fs *const *host_fs;
+    size_t nhost_fs;
+} dof_union_opts;
+
+/* The container's view.  Layer order comes from the driver's own record
+ * (overlay2 <mount-id>/lower, what the kernel mounted), cross-checked
+ * against the layerdb chain (a disagreement is a warning).  opts may be
+ * NULL (no mounts).  DOF_ERR_UNSUPPORTED for other storage drivers. */
+DOF_API int dof_union_open(dof_ctx *ctx, const dof_host *host,
+                           const dof_container *c, const dof_union_opts *opts,
+                           dof_union **out);
+/* An image's view (its layers only). */
+DOF_API int dof_union_open_image(dof_ctx *ctx, const dof_host *host,
+                                 const dof_image *img, dof_union **out);
+DOF_API void dof_union_close(dof_union *u);
+/* Layers top first, then mounts. */
+DOF_API size_t dof_union_source_count(const dof_union *u);
+DOF_API const dof_usource *dof_union_source(const dof_union *u, size_t i);
+/* Look up an absolute path in the merged view.  Symlinks are followed
+ * inside the view (at most DOF_CAP_SYMLINK_HOPS), the last one only if
+ * follow_last.  out->name stays valid until the next call on u.
+ * DOF_ERR_NOTFOUND if absent (or hidden by a whiteout). */
+DOF_API int dof_union_lookup(dof_union *u, const char *path, int follow_last,
+                             dof_uentry *out);
+/* Return nonzero to stop. */
+typedef int (*dof_uentry_fn)(void *arg, const dof_uentry *e);
+/* The merged entries of one directory, sorted by name bytes; e is valid
+ * during the call only. */
+DOF_API int dof_union_readdir(dof_union *u, const char *path, dof_uentry_fn fn,
+                              void *arg);
+/* Content of a regular file entry (from its data node). */
+DOF_API int dof_union_read(dof_union *u, const dof_uentry *e, uint64_t off,
+                           void *buf, size_t len, size_t *got);
+/* Symlink target of an entry, malloc'd. */
+DOF_API int dof_union_readlink(dof_union *u, const dof_uentry *e, char **out);
+
+/* What `docker diff` gives (moby's naive ChangesDirs on the container's
+ * layer over its parent: container view vs. the -init + image view, no
+ * mounts).  Kinds are Docker's numbers. */
+typedef enum dof_change_kind {
+    DOF_CHANGE_MODIFY = 0, /* C */
+    DOF_CHANGE_ADD = 1,    /* A */
+    DOF_CHANGE_DELETE = 2  /* D */
+} dof_change_kind;
+
+typedef struct dof_change {
+    dof_change_kind kind;
+    const char *path; /* raw bytes, absolute */
+    size_t path_len;
+    dof_uentry entry;    /* A/C: the container's; D: the deleted one */
+    int has_whiteout;    /* D: a whiteout in the container layer */
+    dof_stat whiteout;   /* its inode (shared on Linux >= 5.8) */
+    int by_opaque;       /* D: hidden by an opaque directory */
+    dof_stat parent_dir; /* D: the parent in the container view */
+} dof_change;
+
+/* Return nonzero to stop.  ch is valid during the call only. */
+typedef int (*dof_change_fn)(void *arg, const dof_change *ch);
+/* Changes in walk order (a directory before what is inside it). */
+DOF_API int dof_union_diff(dof_ctx *ctx, const dof_host *host,
+                           const dof_container *c, dof_change_fn fn,
+                           void *arg);
+
+/* ------------------------------------------------------------------ */
+/* Case database (plugin/; schema in doc/schema.md)                   */
+/* ------------------------------------------------------------------ */
+/* An SQLite case database filled by ingest modules, one transaction per
+ * evidence item.  Schema version in PRAGMA user_version and meta; an
+ * older case is migrated on open, a newer one refused (DOF_ERR_DB, exit
+ * 6). */
+typedef struct dof_case dof_case;
+
+#define DOF_CASE_SCHEMA_VERSION 1
+#define DOF_CASE_CREATE 0x1u   /* create the file if missing */
+#define DOF_CASE_READONLY 0x2u /* open read-only (no migration) */
+
+/* Progress: stage (module name, "open", "commit"), done of total units
+ * (total 0 = unknown). */
+typedef void (*dof_progress_fn)(void *arg, const char *stage, uint64_t done,
+                                uint64_t total);
+
+typedef struct dof_ingest_opts {
+    const char *modules;      /* comma separated names; NULL = all */
+    int hash;                 /* compute md5/sha1 of the evidence (raw) */
+    int hash_files;           /* sha256 of regular files in layers */
+    int64_t offset_sectors;   /* -1: detect the volume system */
+    const char *docker_root;  /* only this data root, or NULL */
+    const char *command_line; /* provenance, or NULL */
+    dof_progress_fn progress; /* or NULL */
+    void *progress_arg;
+} dof_ingest_opts;
+
+/* modules NULL, offset -1, everything else zero. */
+DOF_API void dof_ingest_opts_init(dof_ingest_opts *o);
+DOF_API int dof_case_open(dof_ctx *ctx, const char *path, unsigned flags,
+                          dof_case **out);
+DOF_API void dof_case_close(dof_case *cs);
+/* Ingest one evidence item (re-ingest replaces the rows of the same path,
+ * or of the same size and md5).  On success *evidence_id (may be NULL) is
+ * its evidence.id.  DOF_ERR_NODATA: the evidence row is committed but no
+ * container data was found.  Any other error: nothing changed, except
+ * that a first ingest of the path that fails records a 'failed' evidence
+ * row with the reason. */
+DOF_API int dof_case_ingest(dof_ctx *ctx, dof_case *cs, const char *path,
+                            const dof_ingest_opts *o, int64_t *evidence_id);
+/* Record a failed evidence item (when a path exists in the case it is
+ * left alone). */
+DOF_API int dof_case_record_failure(dof_ctx *ctx, dof_case *cs,
+                                    const char *path, const char *reason);
+/* Status of an evidence path in the case ("ok", "warnings", "failed"),
+ * malloc'd into *status, or NULL if absent. */
+DOF_API int dof_case_evidence_status(dof_ctx *ctx, dof_case *cs,
+                                     const char *path, char **status);
+/* Copy every evidence item of another case database into cs (one
+ * transaction per item, replacing items of the same path). */
+DOF_API int dof_case_merge(dof_ctx *ctx, dof_case *cs, const char *other);
+/* The ingest modules, in run order. */
+DOF_API size_t dof_ingest_module_count(void);
+DOF_API const char *dof_ingest_module_name(size_t i);
+DOF_API const char *dof_ingest_module_tables(size_t i);
+DOF_API const char *dof_ingest_module_description(size_t i);
+
+/* Batch: many evidence items, N worker processes, one writer. */
+typedef enum dof_batch_event {
+    DOF_BATCH_START = 0, /* item started (worker pid in detail) */
+    DOF_BATCH_PROGRESS,  /* stage/done/total of an item */
+    DOF_BATCH_DONE,      /* item finished: status, reason */
+    DOF_BATCH_SKIP       /* --resume: already complete */
+} dof_batch_event;
+
+typedef struct dof_batch_info {
+    dof_batch_event event;
+    size_t index; /* of the item in the list */
+    const char *path;
+    const char *stage;    /* PROGRESS */
+    uint64_t done, total; /* PROGRESS */
+    const char *status;   /* DONE: "ok", "warnings", "failed" */
+    const char *reason;   /* DONE: failure reason or NULL */
+} dof_batch_info;
+
+typedef void (*dof_batch_fn)(void *arg, const dof_batch_info *bi);
+
+typedef struct dof_batch_opts {
+    int jobs;               /* worker processes; <= 0: number of CPUs */
+    int resume;             /* skip items whose status is ok/warnings */
+    const char *tmpdir;     /* per-item temporary databases; NULL: next
+                               to the case file */
+    dof_ingest_opts ingest; /* per item (progress fields ignored) */
+    dof_batch_fn fn;        /* events, or NULL */
+    void *fn_arg;
+} dof_batch_opts;
+
+DOF_API void dof_batch_opts_init(dof_batch_opts *o);
+/* Ingest every path.  *nfailed = items that failed.  DOF_OK even when
+ * items failed (they have status rows); an error only when the case
+ * itself cannot be written. */
+DOF_API int dof_case_batch(dof_ctx *ctx, dof_case *cs,
+                           const char *const *paths, size_t npaths,
+                           const dof_batch_opts *o, size_t *nfailed);
+
+/* ------------------------------------------------------------------ */
+/* Bodyfile and timeline                                              */
+/* ------------------------------------------------------------------ */
+/* TSK 3 bodyfiles (`MD5|name|inode|mode|UID|GID|size|atime|mtime|ctime|
+ * crtime`, what `mactime` reads) of a container's writable layer and of
+ * its volumes and bind mounts, and one sorted timeline of a host.
+ *
+ * Bodyfile names are the paths seen inside the container (volumes and
+ * binds at their destinations), encoded with dof_name_encode() with '|'
+ * also escaped ("\x7c"), so a line never breaks.  MD5 is 0; times are
+ * integer seconds (DOF_BODYFILE_NS: "secs.nnnnnnnnn"), 0 when absent.
+ * The mode is TSK's: directory-entry type '/' inode type + permissions
+ * as ls(1) prints them ("r/rrw-r--r--").  Markers after the name:
+ *   "NAME -> TARGET"       symlink (long ext4 targets too; encoded)
+ *   "NAME (deleted)"       a whiteout (0/0 char device on overlay,
+ *                          .wh.NAME on aufs): NAME was deleted in the
+ *                          container; the times are the whiteout
+ *                          inode's (shared by a mount's deletions on
+ *                          Linux >= 5.8; the parent's mtime/ctime bound
+ *                          each deletion); also an unallocated
+ *                          directory entry, as fls prints it
+ *   "NAME (deleted-realloc)" an unallocated entry whose inode is in use
+ *   "NAME (opaque)"        an opaque directory (trusted.overlay.opaque
+ *                          or user.overlay.opaque = y, .wh..wh..opq)
+ * The walked directories themselves (upper dir, volume roots) are not
+ * listed, as with `fls -r -m`; aufs bookkeeping (.wh..wh.*) is skipped.
+ * Directories are read by inode once; paths are never re-resolved. */
+typedef enum dof_bodyfile_kind {
+    DOF_BODYFILE_FILE = 0, /* an entry (file, dir, link, device ...) */
+    DOF_BODYFILE_WHITEOUT, /* a whiteout: path is the deleted name */
+    DOF_BODYFILE_DELETED   /* an unallocated directory entry */
+} dof_bodyfile_kind;
+
+typedef struct dof_bodyfile_entry {
+    const char *path; /* raw bytes, absolute, inside the container */
+    size_t path_len;
+    dof_bodyfile_kind kind;
+    int opaque;   /* an opaque directory */
+    int realloc;  /* DELETED: the inode is allocated again */
+    int has_stat; /* 0: no inode to read (st is zeroed) */
+    dof_stat st;
+    dof_ftype name_type; /* from the directory entry (or st.type) */
+    const char *link;    /* symlink target (raw), or NULL */
+    size_t link_len;
+    dof_usrc_kind source;   /* DOF_USRC_CONTAINER, _VOLUME or _BIND */
+    const dof_mount *mount; /* the volume/bind, NULL for the layer */
+    dof_fs *fs;             /* where the entry is */
+    dof_node node;
+} dof_bodyfile_entry;
+
+#define DOF_BODYFILE_LAYER 0x1u      /* the container's writable layer */
+#define DOF_BODYFILE_VOLUMES 0x2u    /* its volumes and bind mounts */
+#define DOF_BODYFILE_NS 0x4u         /* times with nine fraction digits */
+#define DOF_BODYFILE_NO_DELETED 0x8u /* skip unallocated entries */
+
+typedef struct dof_bodyfile_opts {
+    unsigned flags;     /* DOF_BODYFILE_* */
+    FILE *out;          /* dof_bodyfile_write's output */
+    const char *prefix; /* put before every name as is, or NULL */
+    /* Filesystems searched for bind sources after the data root's (every
+     * volume of the evidence), or NULL. */
+    dof_fs *const *host_fs;
+    size_t nhost_fs;
+} dof_bodyfile_opts;
+
+/* flags = DOF_BODYFILE_LAYER, out = stdout, the rest zero. */
+DOF_API void dof_bodyfile_opts_init(dof_bodyfile_opts *o);
+/* Return nonzero to stop; e is valid during the call only. */
+typedef int (*dof_bodyfile_fn)(void *arg, const dof_bodyfile_entry *e);
+/* Walk what o->flags selects, calling fn for every entry.  A missing
+ * volume or bind source is a warning; a missing writable layer is
+ * DOF_ERR_NOTFOUND (DOF_ERR_UNSUPPORTED for other storage drivers). */
+DOF_API int dof_bodyfile_walk(dof_ctx *ctx, const dof_container *c,
+                              const dof_bodyfile_opts *o, dof_bodyfile_fn fn,
+                              void *arg);
+/* The bodyfile of that walk to o->out (DOF_ERR_IO if it cannot be
+ * written). */
+DOF_API int dof_bodyfile_write(dof_ctx *ctx, const dof_container *c,
+                               const dof_bodyfile_opts *o);
+/* One line (with '\n') as dof_bodyfile_write prints it; malloc'd. */
+DOF_API char *dof_bodyfile_line(const dof_bodyfile_entry *e, unsigned flags);
+/* TSK's mode string ("d/drwxr-xr-x"), NUL terminated in out[13];
+ * st NULL: "T/----------" for the entry type T. */
+DOF_API void dof_bodyfile_mode_string(dof_ftype name_type, const dof_stat *st,
+                                      char out[13]);
+
+typedef enum dof_timeline_format {
+    DOF_TIMELINE_BODYFILE = 0, /* bodyfile lines (files once, with all
+                                  four times; other events as pseudo
+                                  entries "[container web] started",
+                                  inode 0, all four times = the event) */
+    DOF_TIMELINE_JSONL,        /* Timesketch JSONL, one event per line */
+    DOF_TIMELINE_CSV           /* the same columns, with a header */
+} dof_timeline_format;
+
+typedef struct dof_timeline_opts {
+    FILE *out;
+    dof_timeline_format format;
+    const dof_container *container; /* only this container (its image,
+                                       volumes, networks), or NULL */
+    int logs;                       /* every log line too (dof_log_*) */
+    int no_files;                   /* skip file MACB of layers and volumes */
+    dof_fs *const *host_fs;         /* as in dof_bodyfile_opts */
+    size_t nhost_fs;
+} dof_timeline_opts;
+
+/* out = stdout, JSONL, files on, everything else zero. */
+DOF_API void dof_timeline_opts_init(dof_timeline_opts *o);
+/* One timeline of the host, sorted by time (log lines are merged in as
+ * they are stored, each container's logs in docker's order).  Events:
+ * image last tagged and build steps (history), container created /
+ * started / finished, health-check probes, file MACB of writable layers
+ * and volumes (one event per file and distinct time), whiteouts,
+ * volume and network creation, log lines.  JSONL and CSV fields:
+ * message, datetime (ISO 8601 UTC, microseconds), timestamp (us since
+ * the epoch), timestamp_desc, and the attributes event_type,
+ * container_id, container_name, image_id, path, inode, macb, source,
+ * data_root, volume_offset_bytes.  Damage is a warning; the run goes
+ * on.  Memory: a compact entry per event; file contents and log lines
+ * are never held. */
+DOF_API int dof_timeline_write(dof_ctx *ctx, const dof_host *host,
+                               const dof_timeline_opts *o);
+
+/* ------------------------------------------------------------------ */
+/* Image verification (verify-image) and container export             */
+/* ------------------------------------------------------------------ */
+/* dof_verify_image checks an image from what the host holds: the
+ * config's sha256 equals its id, each layer's layerdb record (diff =
+ * diff_id, parent = the ChainID below it), and each layer's diff
+ * directory against the tar headers kept in layerdb's
+ * tar-split.json.gz (ustar/PAX/GNU headers: type, mode, uid, gid, size,
+ * mtime seconds, link target, device numbers, hard links; with
+ * DOF_VERIFY_CONTENT also the CRC-64/ISO of every file's content).  A
+ * file on disk but not in the tar is "planted", one in the tar but not
+ * on disk "removed" (overlay whiteouts .wh.X are char 0/0 on disk and
+ * .wh..wh..opq an opaque xattr).  Caps: 1 GiB decompressed per
+ * tar-split, 8 MiB per line, 4 MiB per PAX header, 2 000 000 entries
+ * per layer, 10 000 mismatches kept per layer (the rest counted).
+ * Damage is a warning; the run goes on. */
+typedef struct dof_verify_mismatch {
+    const char *path; /* raw bytes relative to the layer ("app/app.py"),
+                         "" for the layer root */
+    size_t path_len;
+    const char *field; /* "type", "mode", "uid", "gid", "size", "mtime",
+                          "linkname", "rdev", "hardlink", "content",
+                          "opaque", "planted", "removed" */
+    const char *tar;   /* the tar header's value as text, or NULL */
+    const char *disk;  /* the diff directory's value, or NULL */
+} dof_verify_mismatch;
+
+typedef enum dof_verify_ts {
+    DOF_VERIFY_TS_ABSENT = 0, /* no tar-split.json.gz (built locally) */
+    DOF_VERIFY_TS_CHECKED,    /* compared with the diff directory */
+    DOF_VERIFY_TS_DAMAGED,    /* unreadable or malformed (warning) */
+    DOF_VERIFY_TS_SKIPPED     /* no diff directory to compare with */
+} dof_verify_ts;
+
+typedef struct dof_verify_layer {
+    const dof_layer *layer; /* in the image */
+    int chain_ok;           /* layerdb record present, diff and parent
+                               as recomputed from diff_ids */
+    const char *chain_note; /* why not, or NULL */
+    dof_verify_ts tar_split;
+    uint64_t files_checked;   /* tar entries compared */
+    uint64_t content_checked; /* CRC-64 compared */
+    dof_verify_mismatch *mismatches;
+    size_t nmismatches;
+    uint64_t mismatches_dropped; /* past the cap */
+} dof_verify_layer;
+
+typedef struct dof_verify_result {
+    const dof_image *image;
+    int config_sha256_ok;     /* dof_image.id_verified */
+    dof_verify_layer *layers; /* base first, as dof_image.layers */
+    size_t nlayers;
+    uint64_t nfindings; /* config + chain + damaged tar-splits +
+                           mismatches (incl. dropped) */
+} dof_verify_result;
+
+#define DOF_VERIFY_CONTENT 0x1u /* also CRC-64 of file contents */
+
+/* Verify one image (its dof_root gives the filesystem).  DOF_OK even
+ * with findings (see r->nfindings); an error only for bad arguments or
+ * out of memory. */
+DOF_API int dof_verify_image(dof_ctx *ctx, const dof_image *img,
+                             unsigned flags, dof_verify_result **out);
+DOF_API void dof_verify_result_free(dof_verify_result *r);
+/* Go's hash/crc64 with the ISO table (what tar-split stores):
+ * crc = dof_verify_crc64(0, buf, len) and continue with the result. */
+DOF_API uint64_t dof_verify_crc64(uint64_t crc, const void *buf, size_t len);
+
+/* dof_export_write writes a merged view (dof_union_open or
+ * dof_union_open_image) to a new or empty directory, or to a POSIX tar
+ * (pax headers where ustar does not fit), plus a sha256sum-compatible
+ * manifest of every regular file (names with '\\' or '\n' escaped as
+ * sha256sum does, with a leading backslash).  Directory export never
+ * writes outside the target: everything is created with *at() calls
+ * relative to directory descriptors opened O_NOFOLLOW, symlinks are
+ * created as symlinks and never followed, names that are empty, ".",
+ * ".." or contain '/' are refused and reported.  Modes and ns times are
+ * set; owners (lchown) and device nodes (mknod) only with
+ * DOF_EXPORT_OWNERS / DOF_EXPORT_DEVICES (which need root); in a tar
+ * they are always recorded.  Content is streamed (memory flat in file
+ * size).  A damaged entry is a warning; the export goes on. */
+typedef struct dof_export_opts {
+    const char *dir;             /* export into this directory, or NULL */
+    FILE *tar;                   /* or write a tar here */
+    FILE *manifest;              /* sha256sum lines, or NULL */
+    const char *manifest_prefix; /* put before each name (e.g. "./") */
+    unsigned flags;              /* DOF_EXPORT_* */
+} dof_export_opts;
+
+#define DOF_EXPORT_OWNERS 0x1u  /* lchown (directory export) */
+#define DOF_EXPORT_DEVICES 0x2u /* mknod devices/fifos (directory) */
+
+typedef struct dof_export_stats {
+    uint64_t files, dirs, symlinks, hardlinks, devices, other;
+    uint64_t bytes;   /* content written */
+    uint64_t skipped; /* refused or damaged entries (warnings) */
+} dof_export_stats;
+
+/* Everything zero. */
+DOF_API void dof_export_opts_init(dof_export_opts *o);
+/* Export the view under path (usually "/").  stats may be NULL. */
+DOF_API int dof_export_write(dof_ctx *ctx, dof_union *u, const char *path,
+                             const dof_export_opts *o,
+                             dof_export_stats *stats);
 
 /* ------------------------------------------------------------------ */
 /* Report writers                                                     */
 /* ------------------------------------------------------------------ */
 /* @@REPORT-API@@ (section owned by the report/CLI module) */
+/* Every function below writes one complete document to o->out: text, or
+ * (o->json) one JSON object {"dof": {provenance}, "<result>": ...,
+ * "warnings": [{"code","path","message"}]}.  Strings from the evidence
+ * are encoded with dof_name_encode(); times are RFC 3339 UTC with nine
+ * fraction digits, null for never.  They return DOF_OK or a dof_status
+ * (DOF_ERR_IO when the output cannot be written). */
+
+/* Version of the libtsk linked in (tsk_version_get_str()). */
+DOF_API const char *dof_libtsk_version(void);
+
+typedef enum dof_report_style {
+    DOF_REPORT_LINEAR = 0, /* one "key: value" block per container */
+    DOF_REPORT_TABULAR     /* a `docker ps -a`-like table */
+} dof_report_style;
+
+typedef struct dof_report_opts {
+    FILE *out; /* where the report goes (stdout) */
+    int json;  /* 1: one JSON document, 0: text */
+    int argc;  /* the command line, for the provenance */
+    char *const *argv;
+    const dof_evidence *ev; /* provenance evidence, or NULL */
+    int64_t now;            /* provenance time (ns); 0 = current time */
+    dof_report_style style; /* list-containers text layout */
+    int running_only;       /* containers: running/paused/restarting */
+    const char *const *exclude_registries; /* drop images from these */
+    size_t nexclude_registries;
+    int layers;     /* containers: add the layer chain */
+    int dockerfile; /* image history: pseudo-Dockerfile */
+    int show_empty; /* explorer history: size-0 entries too */
+} dof_report_opts;
+
+/* out = stdout, everything else zero. */
+DOF_API void dof_report_opts_init(dof_report_opts *o);
+/* A dof_warning_fn: prints "dof: warning: PATH: MESSAGE" to the FILE *
+ * given as arg (stderr when arg is NULL). */
+DOF_API void dof_report_warning_fn(void *arg, const dof_warning *w);
+
+/* dof status: evidence, volumes, data roots, host side; host may be NULL
+ * (no container data: only the evidence is described).  JSON key
+ * "status". */
+DOF_API int dof_report_status(dof_ctx *ctx, const dof_report_opts *o,
+                              const dof_evidence *ev, const dof_host *host);
+/* list-containers (JSON key "containers"). */
+DOF_API int dof_report_containers(dof_ctx *ctx, const dof_report_opts *o,
+                                  const dof_host *host);
+/* show-container-config: {"config": ..., "hostconfig": ...} as stored,
+ * pretty printed (always JSON, no envelope). */
+DOF_API int dof_report_container_config(dof_ctx *ctx, const dof_report_opts *o,
+                                        const dof_container *c);
+/* list-images (JSON key "images"). */
+DOF_API int dof_report_images(dof_ctx *ctx, const dof_report_opts *o,
+                              const dof_host *host);
+/* show-image-config: the image config as stored, pretty printed. */
+DOF_API int dof_report_image_config(dof_ctx *ctx, const dof_report_opts *o,
+                                    const dof_image *img);
+/* show-image-history (JSON key "history"), or o->dockerfile. */
+DOF_API int dof_report_image_history(dof_ctx *ctx, const dof_report_opts *o,
+                                     const dof_image *img);
+/* list-volumes (JSON key "volumes"), list-networks ("networks"). */
+DOF_API int dof_report_volumes(dof_ctx *ctx, const dof_report_opts *o,
+                               const dof_host *host);
+DOF_API int dof_report_networks(dof_ctx *ctx, const dof_report_opts *o,
+                                const dof_host *host);
+/* docker-explorer (de.py) compatible output, no envelope:
+ * what = "all_containers", "running_containers" or "repositories". */
+DOF_API int dof_report_explorer_list(dof_ctx *ctx, const dof_report_opts *o,
+                                     const dof_host *host, const char *what);
+/* de.py history: the container by unique ID prefix (DOF_ERR_NOTFOUND /
+ * DOF_ERR_AMBIGUOUS with de.py's messages). */
+DOF_API int dof_report_explorer_history(dof_ctx *ctx, const dof_report_opts *o,
+                                        const dof_host *host,
+                                        const char *id_prefix);
 
 #ifdef __cplusplus
 }

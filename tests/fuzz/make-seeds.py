@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""make-seeds.py - build the seed corpora of tests/fuzz/corpus/<target>/.
+
+Usage: make-seeds.py SYNTHDIR [REALDIR] [OUT]
+
+SYNTHDIR holds the images of images/synth/make-synth.sh; REALDIR (may be
+absent) the decompressed images/real/*.raw.  Real files are pulled out of
+the images with TSK's fls/icat (and debugfs for raw inodes), so the seeds
+are what dockerd and the kernel wrote; a few hand-made seeds per target
+cover what the images lack.  Files larger than 64 KiB are cut (json-file
+logs at a line boundary) or skipped.  Output names are content hashes, so
+re-running adds new seeds and never duplicates.
+"""
+import glob
+import gzip
+import hashlib
+import os
+import re
+import struct
+import subprocess
+import sys
+
+MAX = 64 * 1024
+SEP = b"\n--\n"
+
+
+def put(out, target, data):
+    d = os.path.join(out, target)
+    os.makedirs(d, exist_ok=True)
+    if len(data) > (320 * 1024 if target == "bbolt" else MAX):
+        return
+    h = hashlib.sha1(data).hexdigest()[:16]
+    with open(os.path.join(d, h), "wb") as f:
+        f.write(data)
+
+
+def run(*argv):
+    return subprocess.run(argv, capture_output=True, check=False).stdout
+
+
+def files(img):
+    """(inode, path) of every allocated regular file of an ext image."""
+    out = run("fls", "-r", "-p", "-F", img)
+    for line in out.decode("utf-8", "surrogateescape").splitlines():
+        m = re.match(r"r/r (\d+):\t(.*)$", line)
+        if m:
+            yield int(m.group(1)), m.group(2)
+
+
+def names(img):
+    out = run("fls", "-r", "-p", img)
+    for line in out.split(b"\n"):
+        i = line.find(b":\t")
+        if i > 0:
+            yield line[i + 2:].rsplit(b"/", 1)[-1]
+
+
+def icat(img, ino):
+    return run("icat", img, str(ino))
+
+
+def inode_raw(img, ino):
+    """Raw on-disk bytes of one inode (debugfs inode_dump hex)."""
+    out = run("debugfs", "-R", "inode_dump <%d>" % ino, img)
+    raw = bytearray()
+    for line in out.decode("ascii", "replace").splitlines():
+        m = re.match(r"^[0-9a-f]{4}  ((?:[0-9a-f]{4} ?){1,8})", line)
+        if m:
+            raw += bytes.fromhex(m.group(1).replace(" ", ""))
+        elif line.startswith("*"):
+            raw += raw[-16:]
+    return bytes(raw)
+
+
+def local_records(blob):
+    """Payloads of a local-driver log (u32 BE len, payload, u32 len)."""
+    pos = 0
+    while pos + 8 <= len(blob):
+        (n,) = struct.unpack(">I", blob[pos:pos + 4])
+        if pos + 8 + n > len(blob):
+            break
+        yield blob[pos + 4:pos + 4 + n]
+        pos += 8 + n
+
+
+def from_image(img, out):
+    cfgs = {}
+    for ino, path in files(img):
+        base = path.rsplit("/", 1)[-1]
+        if "/diff/" in path and not path.endswith(".log"):
+            continue
+        if base in ("config.v2.json", "hostconfig.json", "config.json") \
+                and "/containers/" in path:
+            cfgs.setdefault(path.rsplit("/", 1)[0], {})[base] = icat(img, ino)
+        elif "/imagedb/content/sha256/" in path:
+            put(out, "image", icat(img, ino))
+        elif base.startswith("repositories"):
+            put(out, "repositories", icat(img, ino))
+        elif base in ("metadata.db", "local-kv.db") or path.endswith(".db"):
+            put(out, "bbolt", icat(img, ino))
+        elif base.endswith("-json.log") or re.search(r"-json\.log\.\d+", base):
+            blob = icat(img, ino)
+            if blob[:2] == b"\x1f\x8b":
+                put(out, "logstream", b"\x02" + blob[:MAX - 1])
+                continue
+            cut = blob[:MAX - 1]
+            if len(blob) > len(cut) and b"\n" in cut:
+                cut = cut[:cut.rindex(b"\n") + 1]
+            put(out, "logstream", b"\x02" + cut)
+            for line in blob.split(b"\n")[:8]:
+                if line:
+                    put(out, "jsonfile", line)
+        elif base.startswith("container.log") or \
+                base.startswith("container-cached.log"):
+            blob = icat(img, ino)
+            put(out, "logstream", b"\x03" + blob[:MAX - 1])
+            for rec in list(local_records(blob))[:8]:
+                put(out, "local", rec)
+        elif base == "daemon.json" or base == "group" or \
+                base.endswith(".service") or base.endswith(".conf") or \
+                (base == "config.json" and "/.docker/" in path) or \
+                base == "status" or base.endswith("history"):
+            put(out, "hostinfo", icat(img, ino)[:MAX])
+    for d, c in cfgs.items():
+        cfg = c.get("config.v2.json")
+        legacy = b""
+        if cfg is None:
+            cfg, legacy = c.get("config.json", b""), b"\x01"
+        put(out, "container", legacy + cfg + SEP + c.get("hostconfig.json", b""))
+        for t in re.findall(rb'"(\d{4}-\d\d-\d\dT[^"]{8,40})"', cfg)[:4]:
+            put(out, "time", t)
+    for n in set(names(img)):
+        if n and (not n.isascii() or any(b < 0x20 for b in n) or b"\\" in n):
+            put(out, "name", b"\x00" + n)
+    # raw inodes (rdev, in-inode xattrs) and the superblock
+    with open(img, "rb") as f:
+        f.seek(1024)
+        sb = f.read(1024)
+    if sb[0x38:0x3a] == b"\x53\xef":
+        put(out, "extraw", sb)
+    for ino in (2, 11, 12, 13, 14):
+        raw = inode_raw(img, ino)
+        if raw:
+            put(out, "extraw", raw)
+
+
+def handmade(out):
+    for s in (b"plain", b"", b"back\\slash", b"\x00\xff\xfe\x80",
+              b"\x01|caf\xc3\xa9\x7f\n", b"\x03|\t/\xed\xa0\x80\xf4\x90\x80\x80",
+              b"\x00\xf0\x9f\x90\xb3 whale"):
+        put(out, "name", s)
+    for s in (b"2023-05-06T07:08:09.123456789Z", b"0001-01-01T00:00:00Z",
+              b"2023-05-06T07:08:09+02:00", b"1677-09-21T00:12:43.145224192Z",
+              b"2262-04-11T23:47:16.854775807Z", b"2023-13-01T00:00:00Z",
+              b"2024-02-29T23:59:60.5-00:30", b"9999-12-31T23:59:59Z"):
+        put(out, "time", s)
+    for s in (b'{"log":"hello\\n","stream":"stdout","time":"2023-05-06T07:08:09.000000001Z"}',
+              b'{"log":"\\ud800x\\u00e9\\n","stream":"stderr","time":"2023-05-06T07:08:09Z","attrs":{"a":"b"}}',
+              b'{"log":"partial","stream":"stdout","time":"2023-05-06T07:08:09Z"}',
+              b'{"stream":"stdout","time":"x"}'):
+        put(out, "jsonfile", s)
+        put(out, "logstream", b"\x02" + s + b"\n" + s + b"\n")
+        put(out, "logstream", b"\x02" + gzip.compress(s + b"\n", mtime=0))
+
+    def pb_local(src, t, line, partial=False, meta=None):
+        def varint(v):
+            o = b""
+            while True:
+                b = v & 0x7f
+                v >>= 7
+                if v:
+                    o += bytes([b | 0x80])
+                else:
+                    return o + bytes([b])
+
+        def ld(f, b):
+            return varint(f << 3 | 2) + varint(len(b)) + b
+        m = ld(1, src) + varint(2 << 3) + varint(t) + ld(3, line)
+        if partial:
+            m += varint(4 << 3) + b"\x01"
+        if meta:
+            last, ident, ordinal = meta
+            sub = varint(1 << 3) + bytes([last]) + ld(2, ident) + \
+                varint(3 << 3) + varint(ordinal)
+            m += ld(5, sub)
+        return m
+
+    recs = [pb_local(b"stdout", 1683356889000000001, b"hello"),
+            pb_local(b"stderr", 1683356889000000002, b"par", True,
+                     (0, b"id1", 1)),
+            pb_local(b"stderr", 1683356889000000003, b"tial", True,
+                     (1, b"id1", 2))]
+    framed = b"".join(struct.pack(">I", len(r)) + r + struct.pack(">I", len(r))
+                      for r in recs)
+    for r in recs:
+        put(out, "local", r)
+    put(out, "logstream", b"\x03" + framed)
+    put(out, "logstream", b"\x03" + gzip.compress(framed, mtime=0))
+    put(out, "logstream", b"\x03" + framed + SEP + framed)
+    put(out, "logstream", b"\x03" + framed[:-3])
+    put(out, "repositories",
+        b'{"Repositories":{"busybox":{"busybox:latest":"sha256:' +
+        b"a" * 64 + b'","busybox@sha256:' + b"b" * 64 + b'":"sha256:' +
+        b"a" * 64 + b'"}}}')
+    put(out, "repositories", b'{"busybox":{"latest":"' + b"c" * 64 + b'"}}')
+    put(out, "hostinfo",
+        b'{"data-root":"/srv/docker","storage-driver":"overlay2",'
+        b'"hosts":["unix:///run/docker.sock","tcp://0.0.0.0:2375"],'
+        b'"insecure-registries":["10.0.0.1:5000"],"log-driver":"local"}')
+    put(out, "hostinfo", b"docker:x:998:alice,bob\nroot:x:0:\n")
+    put(out, "hostinfo",
+        b"[Service]\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2375\n")
+    put(out, "hostinfo",
+        b'{"auths":{"https://index.docker.io/v1/":{"auth":"YWxpY2U6c2VjcmV0"}}}')
+    put(out, "hostinfo",
+        b"Package: docker.io\nStatus: install ok installed\nVersion: 20.10.24+dfsg1-1\n\n")
+    # xattr block (h_magic, h_refcount, h_blocks=1) with one trusted entry
+    blk = bytearray(1024)
+    struct.pack_into("<III", blk, 0, 0xEA020000, 1, 1)
+    name = b"overlay.opaque"
+    struct.pack_into("<BBHIII", blk, 32, len(name), 4, 1020, 0, 1, 0)
+    blk[48:48 + len(name)] = name
+    blk[1020] = ord("y")
+    put(out, "extraw", bytes(blk))
+    # report: flags byte then NUL separated strings and 8-byte numbers
+    put(out, "report", b"\x00" + b"\x00".join(
+        [b"/var/lib/docker", b"overlay2", b"a" * 64, b"web", b"nginx:1",
+         b"sha256:" + b"b" * 64]) + b"\x00" + b"\x17\x9c\x5b\x6a\x00\x00\x00\x00" * 4)
+    put(out, "report", bytes(range(256)) * 4)
+    put(out, "report", b"\x7f" + b"caf\xc3\xa9\x00\xff\xfe\x00|\\\x00\n\t\x00" * 20)
+    put(out, "container", b'{"ID":"' + b"a" * 64 + b'","Name":"/x","State":'
+        b'{"Running":true,"StartedAt":"2023-05-06T07:08:09Z"}}' + SEP +
+        b'{"Privileged":true,"Binds":["/:/host"]}')
+    put(out, "container", b"\x01" + b'{"ID":"' + b"c" * 64 +
+        b'","Name":"/old","State":{"Running":false}}')
+    put(out, "image", b'{"architecture":"amd64","os":"linux","rootfs":'
+        b'{"type":"layers","diff_ids":["sha256:' + b"d" * 64 + b'","sha256:' +
+        b"e" * 64 + b'"]},"history":[{"created_by":"x"},{"empty_layer":true}]}')
+
+
+def main():
+    synth = sys.argv[1]
+    real = sys.argv[2] if len(sys.argv) > 2 else ""
+    out = sys.argv[3] if len(sys.argv) > 3 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "corpus")
+    imgs = sorted(glob.glob(os.path.join(synth, "*.raw")))
+    if real and os.path.isdir(real):
+        imgs += sorted(glob.glob(os.path.join(real, "*.raw")))
+    for img in imgs:
+        if os.path.getsize(img) > 200 * 1024 * 1024:
+            continue
+        from_image(img, out)
+    for bb in glob.glob(os.path.join(os.path.dirname(__file__), "..", "data",
+                                     "bbolt", "*.db.gz")):
+        with gzip.open(bb) as f:
+            put(out, "bbolt", f.read())
+    handmade(out)
+    for t in sorted(os.listdir(out)):
+        print(t, len(os.listdir(os.path.join(out, t))))
+
+
+main()
