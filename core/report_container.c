@@ -397,33 +397,21 @@ linear_one(FILE *f, const dof_report_opts *o, const dof_container *c)
     fputc('\n', f);
 }
 
-/* Pad the encoded s to width w (truncated to w), then two spaces. */
-static void
-put_cell(FILE *f, const char *s, int w, int last)
+/* Display width of UTF-8 text: code points. */
+static size_t
+cells_width(const char *s)
 {
-    char *e = dof_rt_enc(s && *s ? s : "");
-    int n = 0;
-    const unsigned char *p = (const unsigned char *)(e ? e : "?");
-
-    /* count code points, cut at w */
-    for (; *p; p++) {
-        if ((*p & 0xc0) == 0x80) {
-            fputc(*p, f);
-            continue;
-        }
-        if (w > 0 && n >= w)
-            break;
-        fputc(*p, f);
-        n++;
-    }
-    free(e);
-    if (!last)
-        for (; n < w + 3; n++)
-            fputc(' ', f);
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p & 0xc0) != 0x80;
+    return n;
 }
 
+#define TAB_COLS 7
+
+/* One row of `docker ps -a`, every cell encoded, owned by the caller. */
 static void
-tabular_one(FILE *f, const dof_container *c)
+tabular_row(const dof_container *c, char *cell[TAB_COLS])
 {
     char idb[13], t[40], st[96];
     dof_buf cmd;
@@ -438,7 +426,7 @@ tabular_one(FILE *f, const dof_container *c)
             dof_buf_putc(&cmd, ' ');
         dof_buf_put_name(&cmd, c->command[i], strlen(c->command[i]), NULL);
     }
-    if (cmd.len > 21) {
+    if (cmd.len > 21) { /* as docker ps: a short, quoted command */
         cmd.len = 19;
         cmd.data[cmd.len] = '\0';
         /* do not cut inside a UTF-8 sequence */
@@ -470,17 +458,52 @@ tabular_one(FILE *f, const dof_container *c)
         fclose(pf);
     }
     dof_rt_short_id(c->id, idb);
-    put_cell(f, idb, 12, 0);
-    put_cell(f, c->image, 24, 0);
-    /* already encoded: print as is */
-    fprintf(f, "%-24s   ", cmd.data ? cmd.data : "\"\"");
-    put_cell(f, dof_rt_time(c->created, t, sizeof(t)), 23, 0);
-    put_cell(f, st, 12, 0);
-    fprintf(f, "%-20s   ", pbuf ? pbuf : "-");
-    put_cell(f, c->name, 0, 1);
-    fputc('\n', f);
-    free(pbuf);
-    dof_buf_free(&cmd);
+    cell[0] = strdup(idb);
+    cell[1] = dof_rt_enc(c->image ? c->image : "");
+    cell[2] = dof_buf_take(&cmd);
+    cell[3] = strdup(dof_rt_time(c->created, t, sizeof(t)));
+    cell[4] = strdup(st);
+    cell[5] = pbuf && *pbuf ? pbuf : (free(pbuf), strdup("-"));
+    cell[6] = dof_rt_enc(c->name ? c->name : "");
+}
+
+/* A table whose columns are as wide as their widest cell (docker's
+ * tabwriter), so no image reference or port list is ever cut. */
+static void
+tabular_write(FILE *f, const dof_container *const *v, size_t n)
+{
+    static const char *const head[TAB_COLS] = {
+        "CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
+        "STATUS",       "PORTS", "NAMES"};
+    size_t w[TAB_COLS];
+    char *(*rows)[TAB_COLS] = calloc(n ? n : 1, sizeof(*rows));
+
+    if (rows == NULL)
+        return;
+    for (int k = 0; k < TAB_COLS; k++)
+        w[k] = cells_width(head[k]);
+    for (size_t i = 0; i < n; i++) {
+        tabular_row(v[i], rows[i]);
+        for (int k = 0; k < TAB_COLS; k++)
+            if (rows[i][k] && cells_width(rows[i][k]) > w[k])
+                w[k] = cells_width(rows[i][k]);
+    }
+    for (size_t i = 0; i <= n; i++) {
+        for (int k = 0; k < TAB_COLS; k++) {
+            const char *s = i == 0 ? head[k] : rows[i - 1][k];
+            if (s == NULL)
+                s = "?";
+            fputs(s, f);
+            if (k + 1 < TAB_COLS)
+                for (size_t x = cells_width(s); x < w[k] + 3; x++)
+                    fputc(' ', f);
+        }
+        fputc('\n', f);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < TAB_COLS; k++)
+            free(rows[i][k]);
+    free(rows);
 }
 
 int
@@ -498,10 +521,7 @@ dof_report_containers_write(dof_ctx *ctx, const dof_report_opts *o,
         return dof_rj_envelope_write(ctx, o, "containers", a);
     }
     if (o->style == DOF_REPORT_TABULAR) {
-        fprintf(f, "%-15s%-27s%-27s%-26s%-15s%-23s%s\n", "CONTAINER ID",
-                "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
-        for (size_t i = 0; i < n; i++)
-            tabular_one(f, v[i]);
+        tabular_write(f, v, n);
     }
     else {
         for (size_t i = 0; i < n; i++)

@@ -225,8 +225,10 @@ status_text(FILE *f, const dof_evidence *ev, const dof_host *host,
         }
         for (size_t i = 0; i < rt->ncontainers; i++)
             running += is_running(rt->containers[i].state);
-        fprintf(f, "\n  containers: %zu running of %zu", running,
-                rt->ncontainers);
+        fprintf(f,
+                "\n  containers: %zu (%zu up: running, paused or "
+                "restarting)",
+                rt->ncontainers, running);
         for (int s = DOF_STATE_UNKNOWN; s <= DOF_STATE_DEAD; s++) {
             size_t k = 0;
             for (size_t i = 0; i < rt->ncontainers; i++)

@@ -428,11 +428,17 @@ emit_event(tl *t, const tl_event *e)
         const dof_history *h = &img->history[e->sub];
         r.type = "image_build_step";
         dof_buf_printf(&t->desc, "Image Build Step Created");
-        dof_buf_printf(&t->msg, "build step %u/%zu%s: ", e->sub + 1,
+        dof_buf_printf(&t->msg, "build step %u/%zu%s", e->sub + 1,
                        img->nhistory, h->empty_layer ? " (no layer)" : "");
-        if (h->created_by)
+        if (h->created_by && *h->created_by) {
+            dof_buf_append(&t->msg, ": ", 2);
             put_enc(&t->msg, h->created_by, strlen(h->created_by), TEXT_CAP,
                     NULL);
+        }
+        else if (h->comment && *h->comment) {
+            dof_buf_append(&t->msg, ": ", 2);
+            put_enc(&t->msg, h->comment, strlen(h->comment), TEXT_CAP, NULL);
+        }
         break;
     }
     case TL_CT_CREATED:

@@ -60,17 +60,20 @@ explorer_mount(cli *c, const char *prefix, const char *mountpoint)
     const dof_container *ct = NULL;
     dof_fs *fsv[64];
     size_t nfs = 0;
-    int rc = dof_host_find_container(c->ctx, c->host, prefix, &ct);
+    int rc = dof_host_find_container(c->ctx, c->host, prefix, &ct), ex;
 
     if (rc != DOF_OK)
-        return rc;
+        return cli_finish(c, rc);
     for (size_t i = 0; i < dof_evidence_volume_count(c->ev) && nfs < 64; i++) {
         const dof_volume *v = dof_evidence_volume(c->ev, i);
         if (v && v->fs)
             fsv[nfs++] = v->fs;
     }
-    return dof_mount_serve_container(c->ctx, c->host, ct, fsv, nfs, mountpoint,
-                                     0);
+    /* the server returns an exit code, not a status */
+    ex = dof_mount_serve_container(c->ctx, c->host, ct, fsv, nfs, mountpoint,
+                                   0);
+    rc = cli_finish(c, DOF_OK);
+    return ex != DOF_EXIT_OK ? ex : rc;
 }
 
 int
@@ -165,9 +168,12 @@ cmd_explorer(cli *c, int argc, char **argv)
     c->ro.exclude_registries = eo.filter;
     c->ro.nexclude_registries = eo.nfilter;
     c->ro.show_empty = eo.show_empty;
-    if (strcmp(sub, "mount") == 0)
-        rc = explorer_mount(c, id, mountpoint);
-    else if (strcmp(sub, "history") == 0)
+    if (strcmp(sub, "mount") == 0) {
+        code = explorer_mount(c, id, mountpoint);
+        cli_free_list(eo.filter);
+        return code;
+    }
+    if (strcmp(sub, "history") == 0)
         rc = dof_report_explorer_history(c->ctx, &c->ro, c->host, id);
     else
         rc = dof_report_explorer_list(c->ctx, &c->ro, c->host, what);

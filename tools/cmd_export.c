@@ -8,6 +8,7 @@
  */
 #include "cmd_export.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,9 +286,11 @@ dof_cmd_export_container(int argc, char **argv)
     else
         eo.dir = out;
     if (man) {
-        mf = fopen(man, "w");
+        /* never overwrite: an earlier export's manifest is a record */
+        mf = fopen(man, "wx");
         if (mf == NULL) {
-            fprintf(stderr, "dof: error: %s: cannot create\n", man);
+            fprintf(stderr, "dof: error: %s: cannot create (%s)\n", man,
+                    strerror(errno));
             ex = DOF_EXIT_USAGE;
             goto done;
         }
@@ -297,6 +300,12 @@ dof_cmd_export_container(int argc, char **argv)
     if (rc != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(o.ctx));
         ex = rc == DOF_ERR_ARG ? DOF_EXIT_USAGE : dof_xexit(rc);
+        if (rc == DOF_ERR_ARG && mf) { /* refused before writing: no
+                                         manifest of an export not made */
+            fclose(mf);
+            mf = NULL;
+            unlink(man);
+        }
         goto done;
     }
     if (!a.quiet)
