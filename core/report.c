@@ -56,6 +56,9 @@ dof_report_warning_fn(void *arg, const dof_warning *w)
     free(m);
 }
 
+static void print_value(FILE *f, json_object *v, int indent, int sort,
+                        int level);
+
 /* ---- JSON values ---- */
 
 json_object *
@@ -186,6 +189,33 @@ dof_rj_provenance(const dof_report_opts *o)
         json_object_object_add(p, "evidence", NULL);
     }
     return p;
+}
+
+char *
+dof_report_provenance_json(const dof_evidence *ev, int argc, char *const *argv)
+{
+    dof_report_opts o;
+    json_object *p;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    dof_report_opts_init(&o);
+    o.ev = ev;
+    o.argc = argc;
+    o.argv = argv;
+    if ((p = dof_rj_provenance(&o)) == NULL)
+        return NULL;
+    f = open_memstream(&text, &len);
+    if (f != NULL) {
+        print_value(f, p, 0, 0, 0);
+        if (fclose(f) != 0) {
+            free(text);
+            text = NULL;
+        }
+    }
+    json_object_put(p);
+    return text;
 }
 
 json_object *

@@ -1141,6 +1141,11 @@ typedef struct dof_report_opts {
 
 /* out = stdout, everything else zero. */
 DOF_API void dof_report_opts_init(dof_report_opts *o);
+/* The provenance object every --json document carries under "dof"
+ * (version, libtsk, command_line, time, evidence), as compact JSON text
+ * (malloc'd), for front ends that write their own documents. */
+DOF_API char *dof_report_provenance_json(const dof_evidence *ev, int argc,
+                                         char *const *argv);
 /* A dof_warning_fn: prints "dof: warning: PATH: MESSAGE" to the FILE *
  * given as arg (stderr when arg is NULL). */
 DOF_API void dof_report_warning_fn(void *arg, const dof_warning *w);

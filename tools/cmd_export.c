@@ -57,25 +57,11 @@ dof_xjson_str(FILE *f, const char *raw, size_t len)
 }
 
 void
-dof_xjson_provenance(FILE *f, int argc, char **argv, const char *evidence)
+dof_xjson_provenance(FILE *f, int argc, char **argv, const dof_evidence *ev)
 {
-    char now[40];
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    fprintf(f,
-            "{\"version\": \"%s\", \"libtsk\": \"%s\", \"time\": \"%s\", "
-            "\"command\": [",
-            DOF_VERSION, dof_libtsk_version(), now);
-    for (int i = 0; i < argc; i++) {
-        if (i)
-            fputs(", ", f);
-        dof_xjson_str(f, argv[i], strlen(argv[i]));
-    }
-    fputs("], \"evidence\": ", f);
-    dof_xjson_str(f, evidence, strlen(evidence));
-    fputc('}', f);
+    char *p = dof_report_provenance_json(ev, argc, argv);
+    fputs(p ? p : "null", f);
+    free(p);
 }
 
 void

@@ -47,6 +47,6 @@ int dof_xexit(int rc);
 void dof_xjson_str(FILE *f, const char *raw, size_t len);
 /* The "dof" provenance object of a --json document. */
 void dof_xjson_provenance(FILE *f, int argc, char **argv,
-                          const char *evidence);
+                          const dof_evidence *ev);
 
 #endif

@@ -714,18 +714,11 @@ dof_cmd_diff(int argc, char **argv)
     if (d.n > 1)
         qsort(d.v, d.n, sizeof(*d.v), cmp_change);
     if (a.json) {
-        fprintf(stdout,
-                "{\"dof\": {\"version\": \"%s\", \"libtsk\": \"%s\", "
-                "\"command\": [",
-                DOF_VERSION, dof_libtsk_version());
-        for (int i = 0; i < a.argc; i++) {
-            if (i)
-                fputs(", ", stdout);
-            json_str(stdout, a.argv[i], strlen(a.argv[i]));
-        }
-        fputs("], \"evidence\": ", stdout);
-        json_str(stdout, a.image, strlen(a.image));
-        fputs("},\n \"container\": ", stdout);
+        char *prov = dof_report_provenance_json(o.ev, a.argc, a.argv);
+        fputs("{\"dof\": ", stdout);
+        fputs(prov ? prov : "null", stdout);
+        free(prov);
+        fputs(",\n \"container\": ", stdout);
         json_str(stdout, o.c->id, strlen(o.c->id));
         fputs(",\n \"changes\": [", stdout);
         for (size_t i = 0; i < d.n; i++)

@@ -129,7 +129,7 @@ print_text(FILE *f, const dof_verify_result *r)
 
 static void
 print_json(FILE *f, const dof_verify_result *r, const dof_ctx *ctx, int argc,
-           char **argv, const char *evidence)
+           char **argv, const dof_evidence *evidence)
 {
     fputs("{\"dof\": ", f);
     dof_xjson_provenance(f, argc, argv, evidence);
@@ -237,7 +237,7 @@ dof_cmd_verify_image(int argc, char **argv)
         goto done;
     }
     if (json)
-        print_json(stdout, r, o.ctx, argc, argv, a.image);
+        print_json(stdout, r, o.ctx, argc, argv, o.ev);
     else
         print_text(stdout, r);
     ex = r->nfindings ? DOF_EXIT_WARNINGS : DOF_EXIT_OK;
