@@ -18,13 +18,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define T(n) int dof_fuzz_##n(const uint8_t *data, size_t size);
-T(bbolt)
-T(name) T(time) T(extraw) T(jsonfile) T(local) T(logstream) T(container)
-    T(image) T(repositories) T(hostinfo) T(report)
-#undef T
+int dof_fuzz_bbolt(const uint8_t *data, size_t size);
+int dof_fuzz_name(const uint8_t *data, size_t size);
+int dof_fuzz_time(const uint8_t *data, size_t size);
+int dof_fuzz_extraw(const uint8_t *data, size_t size);
+int dof_fuzz_jsonfile(const uint8_t *data, size_t size);
+int dof_fuzz_local(const uint8_t *data, size_t size);
+int dof_fuzz_logstream(const uint8_t *data, size_t size);
+int dof_fuzz_container(const uint8_t *data, size_t size);
+int dof_fuzz_image(const uint8_t *data, size_t size);
+int dof_fuzz_repositories(const uint8_t *data, size_t size);
+int dof_fuzz_hostinfo(const uint8_t *data, size_t size);
+int dof_fuzz_report(const uint8_t *data, size_t size);
 
-        typedef struct target {
+typedef struct target {
     const char *name;
     int (*fn)(const uint8_t *, size_t);
 } target;
