@@ -200,8 +200,12 @@ dof_docker_image_parse(dof_rootb *rb, dof_image *img, const char *buf,
                 x.oom = 1;
                 break;
             }
+
             dof_docker_chain_id(prev, l->diff_id, chain);
-            l->chain_id = dof_arena_strdup(rb->arena, chain);
+            /* the base layer's ChainID is its DiffID, whatever its length
+             * (chain[] would cut a hostile one) */
+            l->chain_id =
+                dof_arena_strdup(rb->arena, prev ? chain : l->diff_id);
             prev = l->chain_id;
             k++;
         }
