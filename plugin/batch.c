@@ -31,6 +31,7 @@ typedef struct worker {
     char *tmp;      /* its temporary case */
     char line[512]; /* partial progress line */
     size_t llen;
+    int wstatus; /* once ended: its wait status */
 } worker;
 
 static void
@@ -203,8 +204,8 @@ dof_case_batch(dof_ctx *ctx, dof_case *cs, const char *const *paths,
                size_t npaths, const dof_batch_opts *o, size_t *nfailed)
 {
     dof_batch_opts defaults;
-    worker *ws = NULL;
-    size_t nrun = 0, next = 0;
+    worker *ws = NULL, *ready = NULL; /* ended, not merged yet */
+    size_t nrun = 0, next = 0, nready = 0;
     int jobs, rc = DOF_OK;
     char *dir = NULL;
 
@@ -217,8 +218,12 @@ dof_case_batch(dof_ctx *ctx, dof_case *cs, const char *const *paths,
     if (jobs <= 0)
         jobs = 1;
     ws = calloc((size_t)jobs, sizeof(*ws));
-    if (ws == NULL)
+    ready = calloc(npaths + 1, sizeof(*ready)); /* at most every item */
+    if (ws == NULL || ready == NULL) {
+        free(ws);
+        free(ready);
         return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
+    }
     if (o->tmpdir)
         dir = strdup(o->tmpdir);
     else {
@@ -228,10 +233,11 @@ dof_case_batch(dof_ctx *ctx, dof_case *cs, const char *const *paths,
     }
     if (dir == NULL) {
         free(ws);
+        free(ready);
         return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
     }
     fflush(NULL);
-    while (next < npaths || nrun > 0) {
+    while (next < npaths || nrun > 0 || nready > 0) {
         /* start workers */
         while (nrun < (size_t)jobs && next < npaths && rc == DOF_OK) {
             size_t i = next++;
@@ -306,8 +312,23 @@ dof_case_batch(dof_ctx *ctx, dof_case *cs, const char *const *paths,
             bi.done = (uint64_t)w->pid;
             emit(o, &bi);
         }
-        if (nrun == 0)
+        /* Merge one ended worker's case, after its slot was given to the
+         * next item above: the single writer works while the others
+         * ingest, instead of holding a slot through the merge. */
+        if (nready > 0 && rc == DOF_OK) {
+            worker *w = &ready[0];
+            int frc = finish(ctx, cs, paths, w, w->wstatus, o, nfailed);
+            if (frc != DOF_OK && rc == DOF_OK)
+                rc = frc;
+            free(w->tmp);
+            memmove(ready, ready + 1, (nready - 1) * sizeof(*ready));
+            nready--;
+            memset(&ready[nready], 0, sizeof(*ready));
+        }
+        if (nrun == 0 && (nready == 0 || rc != DOF_OK))
             break;
+        if (nrun == 0)
+            continue;
         /* wait for progress or an end */
         {
             struct pollfd pf[256];
@@ -319,7 +340,8 @@ dof_case_batch(dof_ctx *ctx, dof_case *cs, const char *const *paths,
                     pf[np].revents = 0;
                     map[np++] = k;
                 }
-            if (poll(pf, (nfds_t)np, 1000) < 0 && errno != EINTR) {
+            if (poll(pf, (nfds_t)np, nready ? 0 : 1000) < 0 &&
+                errno != EINTR) {
                 rc = dof_set_error(ctx, DOF_ERR_IO, "poll: %s",
                                    strerror(errno));
             }
@@ -333,10 +355,8 @@ dof_case_batch(dof_ctx *ctx, dof_case *cs, const char *const *paths,
                     close(w->fd);
                     while (waitpid(w->pid, &wst, 0) < 0 && errno == EINTR)
                         ;
-                    int frc = finish(ctx, cs, paths, w, wst, o, nfailed);
-                    if (frc != DOF_OK && rc == DOF_OK)
-                        rc = frc;
-                    free(w->tmp);
+                    w->wstatus = wst;
+                    ready[nready++] = *w; /* merged by the loop above */
                     memset(w, 0, sizeof(*w));
                     nrun--;
                 }
@@ -359,6 +379,11 @@ dof_case_batch(dof_ctx *ctx, dof_case *cs, const char *const *paths,
         if (rc != DOF_OK)
             break;
     }
+    for (size_t k = 0; k < nready; k++) { /* not merged: stopped early */
+        remove_tmp(ready[k].tmp);
+        free(ready[k].tmp);
+    }
+    free(ready);
     free(ws);
     free(dir);
     return rc;

@@ -35,7 +35,10 @@ if b"libasan.so" in _so and "libasan" not in os.environ.get("LD_PRELOAD", ""):
     lib = subprocess.run(["gcc", "-print-file-name=libasan.so"],
                          stdout=subprocess.PIPE, text=True).stdout.strip()
     env = dict(os.environ, LD_PRELOAD=lib,
-               ASAN_OPTIONS="detect_leaks=0:" + os.environ.get("ASAN_OPTIONS", ""))
+               # the interpreter's own allocations are not leaks of
+               # ours: the last option given wins, so this goes last
+               ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") +
+               ":detect_leaks=0")
     os.execve(sys.executable, [sys.executable] + sys.argv, env)
 del _so
 # children (dof, istat, xz) run without the preloaded runtime
