@@ -39,7 +39,11 @@ FUZZ_TARGET(image)
             dof_docker_chain_id(prev, img.layers[i].diff_id, chain);
             /* 71 = "sha256:" + 64 hex; a longer bogus base diff_id is cut */
             FUZZ_ASSERT(strlen(chain) <= 71);
-            if (img.layers[i].chain_id != NULL && (i == 0 || prev != NULL))
+            /* the base layer's ChainID is its DiffID, uncut */
+            if (img.layers[i].chain_id != NULL && i == 0)
+                FUZZ_ASSERT(strcmp(img.layers[i].diff_id,
+                                   img.layers[i].chain_id) == 0);
+            else if (img.layers[i].chain_id != NULL && prev != NULL)
                 FUZZ_ASSERT(strcmp(chain, img.layers[i].chain_id) == 0);
             prev = img.layers[i].chain_id;
         }
