@@ -15,28 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static void
-warn_fn(void *arg, const dof_warning *w)
-{
-    (void)arg;
-    fprintf(stderr, "dof: warning: %s%s%s\n", w->path ? w->path : "",
-            w->path ? ": " : "", w->message ? w->message : "");
-}
-
-int
-dof_xexit(int rc)
-{
-    switch (rc) {
-    case DOF_OK: return DOF_EXIT_OK;
-    case DOF_ERR_EVIDENCE:
-    case DOF_ERR_IO: return DOF_EXIT_EVIDENCE;
-    case DOF_ERR_NODATA: return DOF_EXIT_NODATA;
-    case DOF_ERR_NOTFOUND:
-    case DOF_ERR_AMBIGUOUS: return DOF_EXIT_NOTFOUND;
-    default: return dof_status_exit_code(rc);
-    }
-}
-
 void
 dof_xjson_str(FILE *f, const char *raw, size_t len)
 {
@@ -89,7 +67,7 @@ dof_xopen_open(const dof_xargs *a, dof_xopen *o)
         return DOF_EXIT_EVIDENCE;
     }
     if (!a->quiet)
-        dof_ctx_set_warning_fn(o->ctx, warn_fn, NULL);
+        dof_ctx_set_warning_fn(o->ctx, dof_report_warning_fn, NULL);
     if ((rc = dof_evidence_open(o->ctx, a->image, a->offset, &o->ev)) !=
         DOF_OK) {
         fprintf(stderr, "dof: error: %s: %s\n", a->image, dof_errmsg(o->ctx));
@@ -112,18 +90,19 @@ dof_xopen_open(const dof_xargs *a, dof_xopen *o)
     ho.docker_root = a->root;
     if ((rc = dof_host_open(o->ctx, o->ev, &ho, &o->host)) != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(o->ctx));
-        return rc == DOF_ERR_NODATA ? DOF_EXIT_NODATA : dof_xexit(rc);
+        return rc == DOF_ERR_NODATA ? DOF_EXIT_NODATA
+                                    : dof_status_exit_code(rc);
     }
     if (a->container &&
         (rc = dof_host_find_container(o->ctx, o->host, a->container, &o->c)) !=
             DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(o->ctx));
-        return dof_xexit(rc);
+        return dof_status_exit_code(rc);
     }
     if (a->imageref && (rc = dof_host_find_image(o->ctx, o->host, a->imageref,
                                                  &o->img)) != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(o->ctx));
-        return dof_xexit(rc);
+        return dof_status_exit_code(rc);
     }
     if (a->want_union) {
         if (o->c) {
@@ -140,7 +119,7 @@ dof_xopen_open(const dof_xargs *a, dof_xopen *o)
             rc = DOF_ERR_ARG;
         if (rc != DOF_OK) {
             fprintf(stderr, "dof: error: %s\n", dof_errmsg(o->ctx));
-            return dof_xexit(rc);
+            return dof_status_exit_code(rc);
         }
     }
     return -1;
@@ -285,7 +264,7 @@ dof_cmd_export_container(int argc, char **argv)
     rc = dof_export_write(o.ctx, o.u, path, &eo, &st);
     if (rc != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(o.ctx));
-        ex = rc == DOF_ERR_ARG ? DOF_EXIT_USAGE : dof_xexit(rc);
+        ex = rc == DOF_ERR_ARG ? DOF_EXIT_USAGE : dof_status_exit_code(rc);
         if (rc == DOF_ERR_ARG && mf) { /* refused before writing: no
                                          manifest of an export not made */
             fclose(mf);

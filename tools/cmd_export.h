@@ -41,8 +41,6 @@ typedef struct dof_xargs {
  * printing the error.  Close with dof_xopen_close() in either case. */
 int dof_xopen_open(const dof_xargs *a, dof_xopen *o);
 void dof_xopen_close(dof_xopen *o);
-/* A dof_status to the exit code. */
-int dof_xexit(int rc);
 /* A JSON string of raw bytes, encoded as dof_name_encode() does. */
 void dof_xjson_str(FILE *f, const char *raw, size_t len);
 /* The "dof" provenance object of a --json document. */

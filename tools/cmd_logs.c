@@ -41,14 +41,6 @@ enum {
     OPT_ROOT
 };
 
-static void
-warn_fn(void *arg, const dof_warning *w)
-{
-    (void)arg;
-    fprintf(stderr, "dof: warning: %s%s%s\n", w->path ? w->path : "",
-            w->path ? ": " : "", w->message ? w->message : "");
-}
-
 /* RFC 3339, or unix seconds with an optional fraction. */
 static int
 parse_time_arg(const char *s, int64_t *ns)
@@ -192,19 +184,6 @@ print_text(FILE *f, const dof_log_record *r)
     return 0;
 }
 
-static int
-exit_for(int rc)
-{
-    switch (rc) {
-    case DOF_ERR_EVIDENCE:
-    case DOF_ERR_IO: return DOF_EXIT_EVIDENCE;
-    case DOF_ERR_NODATA: return DOF_EXIT_NODATA;
-    case DOF_ERR_NOTFOUND:
-    case DOF_ERR_AMBIGUOUS: return DOF_EXIT_NOTFOUND;
-    default: return dof_status_exit_code(rc);
-    }
-}
-
 int
 dof_cmd_show_container_log(int argc, char **argv)
 {
@@ -286,7 +265,7 @@ dof_cmd_show_container_log(int argc, char **argv)
         return DOF_EXIT_EVIDENCE;
     }
     if (!quiet)
-        dof_ctx_set_warning_fn(ctx, warn_fn, NULL);
+        dof_ctx_set_warning_fn(ctx, dof_report_warning_fn, NULL);
     if ((rc = dof_evidence_open(ctx, image, offset, &ev)) != DOF_OK) {
         fprintf(stderr, "dof: error: %s: %s\n", image, dof_errmsg(ctx));
         ex = DOF_EXIT_EVIDENCE;
@@ -294,19 +273,19 @@ dof_cmd_show_container_log(int argc, char **argv)
     }
     if ((rc = dof_host_open(ctx, ev, &ho, &host)) != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(ctx));
-        ex = rc == DOF_ERR_NODATA ? DOF_EXIT_NODATA : exit_for(rc);
+        ex = rc == DOF_ERR_NODATA ? DOF_EXIT_NODATA : dof_status_exit_code(rc);
         goto out;
     }
     if ((rc = dof_host_find_container(ctx, host, query, &c)) != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(ctx));
         ex = rc == DOF_ERR_NOTFOUND || rc == DOF_ERR_AMBIGUOUS
                  ? DOF_EXIT_NOTFOUND
-                 : exit_for(rc);
+                 : dof_status_exit_code(rc);
         goto out;
     }
     if ((rc = dof_log_open(ctx, c, &lo, &log)) != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(ctx));
-        ex = rc == DOF_ERR_NODATA ? DOF_EXIT_NODATA : exit_for(rc);
+        ex = rc == DOF_ERR_NODATA ? DOF_EXIT_NODATA : dof_status_exit_code(rc);
         goto out;
     }
     while ((rc = dof_log_next(log, &r)) == 1) {
@@ -320,7 +299,7 @@ dof_cmd_show_container_log(int argc, char **argv)
     }
     if (rc < 0) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(ctx));
-        ex = exit_for(rc);
+        ex = dof_status_exit_code(rc);
         goto out;
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -630,7 +630,7 @@ dof_mount_serve_container(dof_ctx *ctx, const dof_host *host,
     rc = dof_union_open(ctx, host, c, &uo, &m.u);
     if (rc != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(ctx));
-        return dof_xexit(rc);
+        return dof_status_exit_code(rc);
     }
     rc = serve(&m, mountpoint, foreground);
     dof_union_close(m.u);

@@ -183,14 +183,6 @@ fill_ingest(dof_ingest_opts *io, const popts *p, const char *cmdline)
     io->command_line = cmdline;
 }
 
-static void
-warn_fn(void *arg, const dof_warning *w)
-{
-    (void)arg;
-    fprintf(stderr, "dof: warning: %s%s%s\n", w->path ? w->path : "",
-            w->path ? ": " : "", w->message ? w->message : "");
-}
-
 int
 dof_cmd_ingest(int argc, char **argv)
 {
@@ -216,7 +208,7 @@ dof_cmd_ingest(int argc, char **argv)
     if ((ctx = dof_ctx_new()) == NULL)
         return DOF_EXIT_DB;
     if (!p.quiet)
-        dof_ctx_set_warning_fn(ctx, warn_fn, NULL);
+        dof_ctx_set_warning_fn(ctx, dof_report_warning_fn, NULL);
     cmdline = join_argv(argc, argv);
     fill_ingest(&io, &p, cmdline);
     rc = dof_case_open(ctx, p.db, DOF_CASE_CREATE, &cs);

@@ -63,27 +63,6 @@ typedef struct run {
     size_t nfs;
 } run;
 
-static void
-warn_fn(void *arg, const dof_warning *w)
-{
-    (void)arg;
-    fprintf(stderr, "dof: warning: %s%s%s\n", w->path ? w->path : "",
-            w->path ? ": " : "", w->message ? w->message : "");
-}
-
-static int
-exit_for(int rc)
-{
-    switch (rc) {
-    case DOF_ERR_EVIDENCE:
-    case DOF_ERR_IO: return DOF_EXIT_EVIDENCE;
-    case DOF_ERR_NODATA: return DOF_EXIT_NODATA;
-    case DOF_ERR_NOTFOUND:
-    case DOF_ERR_AMBIGUOUS: return DOF_EXIT_NOTFOUND;
-    default: return dof_status_exit_code(rc);
-    }
-}
-
 /* Parse the options; returns -1 to go on, else the exit code. */
 static void
 usage_to(FILE *f, int timeline, const char *name, const char *what)
@@ -175,7 +154,7 @@ open_all(run *r, const dof_container **c)
         return DOF_EXIT_EVIDENCE;
     }
     if (!r->quiet)
-        dof_ctx_set_warning_fn(r->ctx, warn_fn, NULL);
+        dof_ctx_set_warning_fn(r->ctx, dof_report_warning_fn, NULL);
     if ((rc = dof_evidence_open(r->ctx, r->image, r->offset, &r->ev)) !=
         DOF_OK) {
         fprintf(stderr, "dof: error: %s: %s\n", r->image, dof_errmsg(r->ctx));
@@ -183,7 +162,7 @@ open_all(run *r, const dof_container **c)
     }
     if ((rc = dof_host_open(r->ctx, r->ev, &r->ho, &r->host)) != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(r->ctx));
-        return exit_for(rc);
+        return dof_status_exit_code(rc);
     }
     r->nfs = 0;
     r->fsv = calloc(dof_evidence_volume_count(r->ev) + 1, sizeof(*r->fsv));
@@ -200,7 +179,7 @@ open_all(run *r, const dof_container **c)
     if (r->query && (rc = dof_host_find_container(r->ctx, r->host, r->query,
                                                   c)) != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(r->ctx));
-        return exit_for(rc);
+        return dof_status_exit_code(rc);
     }
     return -1;
 }
@@ -237,8 +216,8 @@ bodyfile_cmd(int argc, char **argv, unsigned what, const char *desc)
     rc = dof_bodyfile_write(r.ctx, c, &bo);
     if (rc != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(r.ctx));
-        return close_all(&r,
-                         rc == DOF_ERR_IO ? DOF_EXIT_WARNINGS : exit_for(rc));
+        return close_all(&r, rc == DOF_ERR_IO ? DOF_EXIT_WARNINGS
+                                              : dof_status_exit_code(rc));
     }
     return close_all(&r, DOF_EXIT_OK);
 }
@@ -287,8 +266,8 @@ dof_cmd_timeline(int argc, char **argv)
     rc = dof_timeline_write(r.ctx, r.host, &to);
     if (rc != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(r.ctx));
-        return close_all(&r,
-                         rc == DOF_ERR_IO ? DOF_EXIT_WARNINGS : exit_for(rc));
+        return close_all(&r, rc == DOF_ERR_IO ? DOF_EXIT_WARNINGS
+                                              : dof_status_exit_code(rc));
     }
     return close_all(&r, DOF_EXIT_OK);
 }

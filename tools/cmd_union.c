@@ -63,27 +63,6 @@ typedef struct uopen {
     dof_fs **fsv;
 } uopen;
 
-static void
-warn_fn(void *arg, const dof_warning *w)
-{
-    (void)arg;
-    fprintf(stderr, "dof: warning: %s%s%s\n", w->path ? w->path : "",
-            w->path ? ": " : "", w->message ? w->message : "");
-}
-
-static int
-exit_for(int rc)
-{
-    switch (rc) {
-    case DOF_ERR_EVIDENCE:
-    case DOF_ERR_IO: return DOF_EXIT_EVIDENCE;
-    case DOF_ERR_NODATA: return DOF_EXIT_NODATA;
-    case DOF_ERR_NOTFOUND:
-    case DOF_ERR_AMBIGUOUS: return DOF_EXIT_NOTFOUND;
-    default: return dof_status_exit_code(rc);
-    }
-}
-
 /* Returns -1 to go on, else an exit code. */
 static int
 parse_args(int argc, char **argv, const char *shortopts, const char *usage,
@@ -172,7 +151,7 @@ uopen_open(const uargs *a, int for_diff, uopen *o)
         return DOF_EXIT_EVIDENCE;
     }
     if (!a->quiet)
-        dof_ctx_set_warning_fn(o->ctx, warn_fn, NULL);
+        dof_ctx_set_warning_fn(o->ctx, dof_report_warning_fn, NULL);
     if ((rc = dof_evidence_open(o->ctx, a->image, a->offset, &o->ev)) !=
         DOF_OK) {
         fprintf(stderr, "dof: error: %s: %s\n", a->image, dof_errmsg(o->ctx));
@@ -180,12 +159,13 @@ uopen_open(const uargs *a, int for_diff, uopen *o)
     }
     if ((rc = dof_host_open(o->ctx, o->ev, &ho, &o->host)) != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(o->ctx));
-        return rc == DOF_ERR_NODATA ? DOF_EXIT_NODATA : exit_for(rc);
+        return rc == DOF_ERR_NODATA ? DOF_EXIT_NODATA
+                                    : dof_status_exit_code(rc);
     }
     if ((rc = dof_host_find_container(o->ctx, o->host, a->query, &o->c)) !=
         DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(o->ctx));
-        return exit_for(rc);
+        return dof_status_exit_code(rc);
     }
     if (for_diff)
         return -1;
@@ -205,7 +185,7 @@ uopen_open(const uargs *a, int for_diff, uopen *o)
     uo.flags = a->nomounts ? 0 : DOF_UNION_MOUNTS;
     if ((rc = dof_union_open(o->ctx, o->host, o->c, &uo, &o->u)) != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(o->ctx));
-        return exit_for(rc);
+        return dof_status_exit_code(rc);
     }
     return -1;
 }
@@ -446,7 +426,7 @@ dof_cmd_ls(int argc, char **argv)
     }
     if (rc != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(o.ctx));
-        return finish(&o, exit_for(rc));
+        return finish(&o, dof_status_exit_code(rc));
     }
     if (e.st.type != DOF_FT_DIR) {
         l.dir = (char *)"/";
@@ -472,7 +452,7 @@ dof_cmd_ls(int argc, char **argv)
     }
     if (rc != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(o.ctx));
-        return finish(&o, exit_for(rc));
+        return finish(&o, dof_status_exit_code(rc));
     }
     return finish(&o, DOF_EXIT_OK);
 }
@@ -498,7 +478,7 @@ dof_cmd_cat(int argc, char **argv)
     rc = dof_union_lookup(o.u, a.path, 1, &e);
     if (rc != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(o.ctx));
-        return finish(&o, exit_for(rc));
+        return finish(&o, dof_status_exit_code(rc));
     }
     if (e.st.type != DOF_FT_REG) {
         fprintf(stderr, "dof: error: %s: not a regular file (%s)\n", a.path,
@@ -510,7 +490,7 @@ dof_cmd_cat(int argc, char **argv)
         rc = dof_union_read(o.u, &e, off, buf, sizeof(buf), &got);
         if (rc != DOF_OK) {
             fprintf(stderr, "dof: error: %s: %s\n", a.path, dof_errmsg(o.ctx));
-            return finish(&o, exit_for(rc));
+            return finish(&o, dof_status_exit_code(rc));
         }
         if (got == 0)
             break;
@@ -708,7 +688,7 @@ dof_cmd_diff(int argc, char **argv)
         rc = dof_set_error(o.ctx, DOF_ERR_NOMEM, "out of memory");
     if (rc != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(o.ctx));
-        ex = exit_for(rc);
+        ex = dof_status_exit_code(rc);
         goto out;
     }
     if (d.n > 1)

@@ -233,7 +233,7 @@ dof_cmd_verify_image(int argc, char **argv)
     rc = dof_verify_image(o.ctx, o.img, fast ? 0 : DOF_VERIFY_CONTENT, &r);
     if (rc != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(o.ctx));
-        ex = dof_xexit(rc);
+        ex = dof_status_exit_code(rc);
         goto done;
     }
     if (json)
