@@ -33,7 +33,9 @@ python3 - <<'EOF'
 with open("tree/big.bin", "wb") as f:
     f.write(bytes(((i * 7 + (i >> 12)) & 0xFF) for i in range(3 * 1024 * 1024)))
 EOF
-head -c 2250 /dev/urandom | base64 -w0 > v3000  # 3000 bytes, one line
+# 3000 bytes, one line; never starting with "0s"/"0x", which setfattr
+# would take as an encoded value ("bad input encoding")
+{ printf v; head -c 2250 /dev/urandom | base64 -w0 | cut -c2- | tr -d '\n'; } > v3000
 head -c 6000 /dev/zero | tr '\0' Q > v6000
 
 mke2fs -q -t ext4 -b 4096 -I 256 -O ea_inode -d tree -F ext4.raw 32M

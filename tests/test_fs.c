@@ -472,12 +472,14 @@ main(void)
              src ? src : ".", fix);
     if (system(cmd) != 0) {
         ok(0, "fixture script fs_mkimg.sh failed");
+        dof_ctx_free(ctx);
         return tap_done();
     }
     snprintf(path, sizeof(path), "%s/truth", fix);
     f = fopen(path, "rb");
     if (f == NULL) {
         ok(0, "truth file");
+        dof_ctx_free(ctx);
         return tap_done();
     }
     fseek(f, 0, SEEK_END);
