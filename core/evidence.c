@@ -603,6 +603,32 @@ fail:
     return rc;
 }
 
+int
+dof_evidence_open_fs(dof_ctx *ctx, const char *name, dof_fs *fs,
+                     dof_evidence **out)
+{
+    dof_evidence *ev = calloc(1, sizeof(*ev));
+
+    *out = NULL;
+    if (ev == NULL || (ev->arena = dof_arena_new()) == NULL ||
+        (ev->vols = calloc(1, sizeof(*ev->vols))) == NULL ||
+        (ev->path = dof_arena_strdup(ev->arena, name)) == NULL) {
+        dof_fs_close(fs);
+        dof_evidence_close(ev);
+        return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
+    }
+    ev->ctx = ctx;
+    ev->format = "dir";
+    ev->vs_type = "dir";
+    ev->capvols = 1;
+    ev->nvols = 1;
+    ev->vols[0].fs = fs;
+    ev->vols[0].desc = "";
+    ev->vols[0].signature = "dir";
+    *out = ev;
+    return DOF_OK;
+}
+
 void
 dof_evidence_close(dof_evidence *ev)
 {

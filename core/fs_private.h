@@ -90,6 +90,10 @@ int dof_fs_ext_open(dof_ctx *ctx, TSK_IMG_INFO *img, uint64_t offset,
                     dof_fs **out);
 /* A host directory as a filesystem root. */
 int dof_fs_dir_open(dof_ctx *ctx, const char *path, dof_fs **out);
+/* Any backend as one-volume evidence called name, format "dir" (the fuzz
+ * targets' in-memory trees).  Takes fs: closed on failure too. */
+int dof_evidence_open_fs(dof_ctx *ctx, const char *name, dof_fs *fs,
+                         dof_evidence **out);
 
 /* ---- core/fs_extraw.c: raw ext inodes (rdev, xattrs) ---- */
 

@@ -238,6 +238,131 @@ def handmade(out):
         b"e" * 64 + b'"]},"history":[{"created_by":"x"},{"empty_layer":true}]}')
 
 
+def partition_offsets(img):
+    """Sector offsets of the partitions of a partitioned image ([0] if bare)."""
+    out = run("mmls", "-a", img).decode("utf-8", "replace")
+    offs = [int(m.group(1)) for m in
+            re.finditer(r"^\d+:\s+\S+\s+(\d+)\s+\d+\s+\d+", out, re.M)]
+    return offs or [0]
+
+
+def dataroot(img, out):
+    """fuzz_dataroot seeds: the Docker data root of each volume of img as
+    memfs archive records (tests/fuzz/memfs.h), metadata first, then the
+    entries of layer diff and volume _data directories, under 64 KiB."""
+    for off in partition_offsets(img):
+        o = ["-o", str(off)] if off else []
+        meta, data = [], []
+        root = None
+        ls = run("fls", "-r", "-p", *o, img)
+        ents = []
+        for line in ls.split(b"\n"):
+            m = re.match(rb"([a-z-])/([a-z-]) (\d+)(?:-\d+-\d+)?:\t(.*)$", line)
+            if m:
+                ents.append((m.group(2), int(m.group(3)), m.group(4)))
+                if root is None and m.group(4).endswith(b"/image/overlay2/repositories.json"):
+                    root = m.group(4)[:-len(b"/image/overlay2/repositories.json")]
+        if root is None:
+            continue
+        for t, ino, path in ents:
+            if not path.startswith(root + b"/"):
+                continue
+            rel = path
+            bulk = b"/diff/" in path or b"/_data/" in path or \
+                path.endswith(b"/diff") or path.endswith(b"/_data")
+            if t == b"r":
+                if path.endswith(b".db"):
+                    continue  # bbolt files: the bbolt target's
+                body = run("icat", *o, img, str(ino))
+                cap = 16384 if path.endswith(b".json") and not bulk else \
+                    (64 if bulk else 2048)
+                if len(body) > cap:
+                    cut = body.rfind(b"\n", 0, cap)
+                    body = body[:cut + 1 if cut > 0 else cap]
+                rec = b"f " + rel + b"\n" + body
+            elif t == b"d":
+                rec = b"d " + rel + b"\n"
+            elif t == b"l":
+                rec = b"l " + rel + b"\n" + run("icat", *o, img, str(ino))
+            elif t == b"c":
+                rec = b"c " + rel + b"\n0:0"
+            else:
+                continue
+            if SEP in rec[2:]:
+                continue
+            (data if bulk else meta).append(rec)
+        blob = SEP.join(meta)
+        for rec in data:
+            if len(blob) + len(rec) + 4 > MAX - 1024:
+                break
+            blob += SEP + rec
+        if len(blob) <= MAX:
+            put(out, "dataroot", blob)
+
+
+def dataroot_handmade(out):
+    """A tiny data root with what images rarely hold: an opaque directory,
+    a whiteout, a layerdb parent cycle, an overlay2 lower with a dangling
+    l/ link, a volume with opts.json and a hostile file name."""
+    c = b"c" * 64
+    i = b"1" * 64
+    l1 = b"2" * 64
+    l2 = b"3" * 64
+    r = b"var/lib/docker/"
+    recs = [
+        b"f " + r + b"image/overlay2/repositories.json\n"
+        b'{"Repositories":{"x":{"x:latest":"sha256:' + i + b'"}}}',
+        b"f " + r + b"image/overlay2/imagedb/content/sha256/" + i + b"\n"
+        b'{"architecture":"amd64","os":"linux","created":"2024-01-02T03:04:05Z",'
+        b'"config":{"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":'
+        b'["sha256:' + l1 + b'","sha256:' + l2 + b'"]},'
+        b'"history":[{"created":"2024-01-02T03:04:05Z","created_by":"ADD x /"}]}',
+        b"f " + r + b"image/overlay2/layerdb/sha256/" + l1 + b"/diff\nsha256:" + l1,
+        b"f " + r + b"image/overlay2/layerdb/sha256/" + l1 + b"/cache-id\nlow",
+        b"f " + r + b"image/overlay2/layerdb/sha256/" + l1 + b"/size\n12",
+        b"f " + r + b"image/overlay2/layerdb/sha256/" + l1 + b"/parent\nsha256:" + l1,
+        b"f " + r + b"image/overlay2/layerdb/mounts/" + c + b"/mount-id\nup",
+        b"f " + r + b"image/overlay2/layerdb/mounts/" + c + b"/init-id\nup-init",
+        b"f " + r + b"image/overlay2/layerdb/mounts/" + c + b"/parent\nsha256:" + l1,
+        b"f " + r + b"containers/" + c + b"/config.v2.json\n"
+        b'{"ID":"' + c + b'","Name":"/web","Image":"sha256:' + i + b'",'
+        b'"Created":"2024-02-03T04:05:06.123456789Z","Driver":"overlay2",'
+        b'"State":{"Running":false,"StartedAt":"2024-02-03T04:05:07Z",'
+        b'"FinishedAt":"2024-02-03T05:05:07Z","ExitCode":1},'
+        b'"LogPath":"/var/lib/docker/containers/' + c + b"/" + c + b'-json.log",'
+        b'"MountPoints":{"/data":{"Source":"","Destination":"/data","RW":true,'
+        b'"Name":"vol1","Driver":"local","Type":"volume"}},'
+        b'"Config":{"Cmd":["sh"],"Env":["A=1"]}}',
+        b"f " + r + b"containers/" + c + b"/hostconfig.json\n"
+        b'{"Privileged":true,"Binds":["/:/host"],"LogConfig":{"Type":"json-file"}}',
+        b"f " + r + b"containers/" + c + b"/" + c + b"-json.log\n"
+        b'{"log":"hello\\n","stream":"stdout","time":"2024-02-03T04:05:08.1Z"}\n'
+        b'{"log":"part","stream":"stderr","time":"2024-02-03T04:05:09Z"}\n',
+        b"f " + r + b"overlay2/up/lower\nl/AAAA:l/BBBB",
+        b"f " + r + b"overlay2/up/link\nCCCC",
+        b"l " + r + b"overlay2/l/AAAA\n../low/diff",
+        b"d " + r + b"overlay2/low/diff/etc\n",
+        b"f " + r + b"overlay2/low/diff/etc/passwd\nroot:x:0:0::/root:/bin/sh\n",
+        b"d " + r + b"overlay2/up/diff/etc\n",
+        b"x " + r + b"overlay2/up/diff/etc\ntrusted.overlay.opaque=y",
+        b"c " + r + b"overlay2/up/diff/tmp/gone\n0:0",
+        b"f " + r + b"overlay2/up/diff/tmp/a|b\nc\x01\n",
+        b"l " + r + b"overlay2/up/diff/tmp/out\n../../../../etc/shadow",
+        b"f " + r + b"volumes/vol1/opts.json\n"
+        b'{"MountType":"tmpfs","MountOpts":"size=1m","MountDevice":"tmpfs"}',
+        b"f " + r + b"volumes/vol1/_data/secret\nx",
+    ]
+    put(out, "dataroot", SEP.join(recs))
+    # bodyfile: 48 bytes of fields, the path, SEP, the link target
+    hdr = bytes([1, 0x0c, 0x0b]) + b"\xa4\x01" + b"\xe8\x03\0\0" * 2 + \
+        struct.pack("<QQq", 42, 12, 1700000000123456789) + b"\0" + \
+        struct.pack("<q", 1690000000) + b"\0\0"
+    put(out, "bodyfile", hdr + b"/etc/passwd")
+    put(out, "bodyfile", hdr[:1] + b"\x03" + hdr[2:] + b"/a|b\n\\c" + SEP + b"/tgt|x")
+    put(out, "bodyfile", b"\x00\x07" + hdr[2:] + b"/deleted\xff\xfe")
+    put(out, "bodyfile", b"\x02\x0e" + b"\xff" * 46 + b"rel/path")
+
+
 def main():
     synth = sys.argv[1]
     real = sys.argv[2] if len(sys.argv) > 2 else ""
@@ -248,13 +373,17 @@ def main():
         imgs += sorted(glob.glob(os.path.join(real, "*.raw")))
     for img in imgs:
         if os.path.getsize(img) > 200 * 1024 * 1024:
+            if "host-a-live" in img:
+                dataroot(img, out)  # one real-engine data root
             continue
         from_image(img, out)
+        dataroot(img, out)
     for bb in glob.glob(os.path.join(os.path.dirname(__file__), "..", "data",
                                      "bbolt", "*.db.gz")):
         with gzip.open(bb) as f:
             put(out, "bbolt", f.read())
     handmade(out)
+    dataroot_handmade(out)
     for t in sorted(os.listdir(out)):
         print(t, len(os.listdir(os.path.join(out, t))))
 
