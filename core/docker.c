@@ -453,7 +453,8 @@ dof_root_resolve(const dof_root *root, const char *host_path, int follow_last,
 
 static int
 load_root(dof_host *h, const cand *cd, const dof_volume *vol,
-          const dof_hostinfo *hi, const char *engine_version, dof_root **out)
+          const dof_hostinfo *hi, const char *engine_version, const char *only,
+          dof_root **out)
 {
     dof_arena *a = h->arena;
     dof_root *r = dof_arena_calloc(a, 1, sizeof(*r));
@@ -486,6 +487,7 @@ load_root(dof_host *h, const cand *cd, const dof_volume *vol,
     rb.fs = cd->fs;
     rb.root = r;
     rb.root_node = cd->node;
+    rb.only = only;
     if (r->driver) {
         p = dof_arena_printf(a, "%s/image/%s", r->path, r->driver);
         if (dof_dk_is_dir(cd->fs, p))
@@ -518,7 +520,7 @@ load_root(dof_host *h, const cand *cd, const dof_volume *vol,
                                          p)) != DOF_OK)
             return DOF_ERR_NOMEM;
     }
-    if (rc == DOF_OK)
+    if (rc == DOF_OK && only == NULL)
         rc = dof_docker_images_load(&rb);
     if (rc == DOF_OK)
         rc = dof_docker_volumes_load(&rb);
@@ -597,7 +599,8 @@ dof_host_open(dof_ctx *ctx, dof_evidence *ev, const dof_host_opts *opts,
     for (size_t i = 0; i < d.n; i++) {
         const dof_volume *vol = dof_evidence_volume(ev, d.c[i].vol);
         dof_root *r = NULL, **nr;
-        rc = load_root(h, &d.c[i], vol, hv[d.c[i].vol], engine_version, &r);
+        rc = load_root(h, &d.c[i], vol, hv[d.c[i].vol], engine_version,
+                       opts ? opts->only_container : NULL, &r);
         if (rc != DOF_OK)
             goto fail;
         nr = dof_dk_grow(h->arena, h->roots, h->nroots, sizeof(*nr));

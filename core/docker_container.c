@@ -676,6 +676,38 @@ cmp_container(const void *p, const void *q)
     return strcmp(a->id ? a->id : "", b->id ? b->id : "");
 }
 
+/* dof_host_opts.only_container: can containers/<id> be what the query
+ * names?  Its ID starts with the query, or its config says "Name":"/q"
+ * (dockerd writes compact JSON; a config spelled otherwise is found by
+ * the full scan this falls back to). */
+static int
+may_match(dof_rootb *rb, const char *cdir, const char *id)
+{
+    const char *q = rb->only;
+    char *p, *buf = NULL, *want;
+    size_t len = 0;
+    int hit = 0;
+
+    if (strncmp(id, q, strlen(q)) == 0)
+        return 1;
+    if (*q == '/')
+        q++;
+    p = dof_arena_printf(rb->arena, "%s/%s/config.v2.json", cdir, id);
+    want = dof_arena_printf(rb->arena, "\"Name\":\"/%s\"", q);
+    if (p == NULL || want == NULL)
+        return 1; /* let the full load report the lack of memory */
+    if (dof_dk_read(rb->fs, p, DOF_CAP_JSON_BYTES, &buf, &len, NULL) !=
+        DOF_OK) {
+        p = dof_arena_printf(rb->arena, "%s/%s/config.json", cdir, id);
+        if (p == NULL || dof_dk_read(rb->fs, p, DOF_CAP_JSON_BYTES, &buf, &len,
+                                     NULL) != DOF_OK)
+            return 0;
+    }
+    hit = memmem(buf, len, want, strlen(want)) != NULL;
+    free(buf);
+    return hit;
+}
+
 int
 dof_docker_containers_load(dof_rootb *rb)
 {
@@ -698,6 +730,16 @@ dof_docker_containers_load(dof_rootb *rb)
     }
     if (n == 0)
         return DOF_OK;
+    if (rb->only) {
+        /* keep the entries the query may name; all when there is none */
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++)
+            if (dof_is_hex64(names[i], strlen(names[i])) &&
+                may_match(rb, cdir, names[i]))
+                names[kept++] = names[i];
+        if (kept > 0)
+            n = kept;
+    }
     rb->root->containers =
         dof_arena_calloc(rb->arena, n, sizeof(*rb->root->containers));
     if (rb->root->containers == NULL)

@@ -24,6 +24,8 @@ typedef struct dof_rootb {
     struct dof_strmap *links;
     /* top ChainID -> its layerdb chain walk (core/docker_image.c) */
     struct dof_strmap *chains;
+    /* dof_host_opts.only_container, or NULL */
+    const char *only;
 } dof_rootb;
 
 /* A small string -> string map in an arena (open addressing). */

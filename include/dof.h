@@ -540,6 +540,12 @@ typedef struct dof_hostinfo {
 typedef struct dof_host_opts {
     const char *docker_root; /* only this data root (path on the fs) */
     int show_secrets;        /* keep credential values */
+    /* For commands about one container (bodyfiles, logs): model only the
+     * containers this query (as dof_host_find_container) can match - IDs
+     * it prefixes, configs whose "Name" it is - and no images, so that a
+     * host of many containers opens in the time of one.  When no
+     * container passes that quick check, every container is modelled. */
+    const char *only_container;
 } dof_host_opts;
 
 /* Find and parse every Docker data root on the evidence.  Damaged items

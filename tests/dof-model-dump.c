@@ -225,7 +225,7 @@ main(int argc, char **argv)
     dof_ctx *ctx = dof_ctx_new();
     dof_evidence *ev = NULL;
     dof_host *host = NULL;
-    dof_host_opts opts = {NULL, 0};
+    dof_host_opts opts = {NULL, 0, NULL};
     const char *evpath = NULL;
     int rc;
 
@@ -234,6 +234,8 @@ main(int argc, char **argv)
             opts.docker_root = argv[++i];
         else if (strcmp(argv[i], "--show-secrets") == 0)
             opts.show_secrets = 1;
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            opts.only_container = argv[++i];
         else if ((strncmp(argv[i], "--find-", 7) == 0 ||
                   strcmp(argv[i], "--read-config") == 0) &&
                  i + 1 < argc)

@@ -302,6 +302,24 @@ def check_real(xz, truth_dir):
                         (t["HostConfig"].get("PortBindings") or {}).items()
                         for b in (bl or []))
             is_eq(gp, wp, "%s: %s port bindings" % (variant, nm))
+        # one-container model (bodyfile and log commands): by name and by
+        # ID prefix it holds that container, as the full model has it
+        # (checked against inspect above), and no image
+        for t in truth:
+            nm = t["Name"].lstrip("/")
+            for q in (nm, t["Id"][:12]):
+                rc1, k1 = dump(raw, "--only", q)
+                got = [c for c in k1.get("container", []) if c["id"] == t["Id"]]
+                ok(rc1 in (0, 1) and got == [cs.get(t["Id"])] and
+                   not k1.get("image") and
+                   len(k1.get("container", [])) < max(2, len(cs)),
+                   "%s: --only %s models %s alone, as the full model" %
+                   (variant, q, nm),
+                   "%d containers, %d images" %
+                   (len(k1.get("container", [])), len(k1.get("image", []))))
+        rc1, k1 = dump(raw, "--only", "no-such-container")
+        is_eq(sorted(c["id"] for c in k1.get("container", [])), sorted(cs),
+              "%s: --only with no match models every container" % variant)
     finally:
         shutil.rmtree(tmp)
 

@@ -271,6 +271,7 @@ dof_cmd_show_container_log(int argc, char **argv)
         ex = DOF_EXIT_EVIDENCE;
         goto out;
     }
+    ho.only_container = query; /* one container: skip the others */
     if ((rc = dof_host_open(ctx, ev, &ho, &host)) != DOF_OK) {
         fprintf(stderr, "dof: error: %s\n", dof_errmsg(ctx));
         ex = rc == DOF_ERR_NODATA ? DOF_EXIT_NODATA : dof_status_exit_code(rc);

@@ -206,6 +206,7 @@ bodyfile_cmd(int argc, char **argv, unsigned what, const char *desc)
 
     if ((ex = parse(&r, argc, argv, 0, desc)) >= 0)
         return ex;
+    r.ho.only_container = r.query; /* one container: skip the others */
     if ((ex = open_all(&r, &c)) >= 0)
         return close_all(&r, ex);
     dof_bodyfile_opts_init(&bo);
