@@ -22,6 +22,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from casedb import TABLES, content  # noqa: E402
+
 SRC = os.environ.get("DOF_SRCDIR", os.path.join(os.path.dirname(__file__), ".."))
 BUILD = os.environ.get("DOF_BUILDDIR", ".")
 DOFP = os.environ.get("DOF") or os.path.join(BUILD, "dof")
@@ -53,38 +56,6 @@ def enc(s):
     bytes dof_name_encode escapes)."""
     return "".join("\\x%02x" % ord(c) if ord(c) < 0x20 or ord(c) == 0x7f
                    else c for c in s)
-
-
-# Tables compared by content: everything but provenance and ingest times.
-SKIP_COLS = {"evidence_id", "ingested_at", "ingested_at_text", "id"}
-TABLES = ["evidence", "volumes", "data_roots", "host_settings",
-          "containers", "container_mounts", "container_ports",
-          "container_env", "container_labels", "images", "image_tags",
-          "image_labels", "image_history", "layers", "image_layers",
-          "container_layers", "layer_files", "volumes_docker", "networks",
-          "endpoints", "log_records", "timeline_events", "findings",
-          "warnings"]
-
-
-def content(db_path):
-    """{table: (rows, sha256)} with evidence ids replaced by paths."""
-    db = sqlite3.connect(db_path)
-    out = {}
-    for t in TABLES:
-        cols = [r[1] for r in db.execute("PRAGMA table_info(%s)" % t)]
-        keep = [c for c in cols if c not in SKIP_COLS or
-                (t == "containers" and c == "id") or
-                (t == "images" and c == "id") or
-                (t == "networks" and c == "id")]
-        if t == "evidence":
-            sql = "SELECT %s FROM evidence" % ", ".join(keep)
-        else:
-            sql = ("SELECT e.path, %s FROM %s t JOIN evidence e ON e.id = "
-                   "t.evidence_id" % (", ".join("t." + c for c in keep), t))
-        rows = sorted(repr(r) for r in db.execute(sql))
-        out[t] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
-    db.close()
-    return out
 
 
 def checks(db_path):
