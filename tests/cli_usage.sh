@@ -67,6 +67,23 @@ grep_ok "--help lists list-containers" "$T/out" "list-containers"
 check "help COMMAND" 0 "$DOF" help list-containers
 grep_ok "help shows --style" "$T/out" "--style"
 check "help of an unknown command" 2 "$DOF" help frobnicate
+# one help text per command, whichever way it is asked for
+for c in $("$DOF" --help | sed -n 's/^  \([a-z][a-z-]*\)  *[a-z(].*/\1/p'); do
+    [ "$c" = help ] && continue
+    "$DOF" help "$c" >"$T/h1" 2>&1
+    r1=$?
+    "$DOF" "$c" --help >"$T/h2" 2>&1
+    r2=$?
+    n=$((n + 1))
+    if [ "$r1" -eq 0 ] && [ "$r2" -eq 0 ] && cmp -s "$T/h1" "$T/h2" &&
+        grep -q "^Usage: dof $c" "$T/h1"; then
+        echo "ok $n - help $c = $c --help"
+    else
+        echo "not ok $n - help $c (exit $r1) differs from $c --help (exit $r2)"
+        diff "$T/h1" "$T/h2" | sed 's/^/#   /' | head -20
+        fail=1
+    fi
+done
 check "COMMAND -h" 0 "$DOF" list-images -h
 grep_ok "COMMAND -h shows its usage" "$T/out" "Usage: dof list-images"
 

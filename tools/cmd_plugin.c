@@ -51,26 +51,56 @@ typedef struct popts {
     int64_t offset;
 } popts;
 
+static const char HELP_INGEST[] =
+    "Usage: dof ingest --db CASE.db [--modules LIST] [--hash] [--hash-files]\n"
+    "           [--docker-root PATH] [-o SECTOR] [-q] IMAGE\n"
+    "       dof ingest --list-modules\n"
+    "  --db CASE.db        the case database (created if absent)\n"
+    "  --modules LIST      only these ingest modules (comma separated)\n"
+    "  --list-modules      list the modules, their tables and needs\n"
+    "  --hash              md5 and sha1 of the whole evidence\n"
+    "  --hash-files        sha256 of every layer file\n"
+    "  --docker-root PATH  only this Docker data root (path on the fs)\n"
+    "  -o, --offset SECTOR one filesystem at this offset (512-byte sectors)\n"
+    "  -q, --quiet         no warnings or progress on stderr\n";
+
+static const char HELP_BATCH[] =
+    "Usage: dof batch --db CASE.db [-j N] [--resume] [--shard K/N]\n"
+    "           [--modules LIST] [--hash] [--hash-files] [--tmpdir DIR] [-q]\n"
+    "           (--list FILE | IMAGE...)\n"
+    "  --db CASE.db        the case database (created if absent)\n"
+    "  -j N                worker processes (default: the number of cores)\n"
+    "  --resume            skip images already complete in the case\n"
+    "  --shard K/N         only the K-th of N deterministic shards\n"
+    "  --list FILE         image paths, one a line ('-': standard input)\n"
+    "  --modules LIST      only these ingest modules (comma separated)\n"
+    "  --hash              md5 and sha1 of each whole evidence item\n"
+    "  --hash-files        sha256 of every layer file\n"
+    "  --tmpdir DIR        where workers write their temporary cases\n"
+    "  -q, --quiet         no progress on stderr\n";
+
+static const char HELP_MERGE[] =
+    "Usage: dof merge --db CASE.db SHARD.db...\n"
+    "  --db CASE.db        the case database the shards are merged into\n";
+
+static const char *
+help_text(const char *cmd)
+{
+    if (strcmp(cmd, "ingest") == 0)
+        return HELP_INGEST;
+    if (strcmp(cmd, "batch") == 0)
+        return HELP_BATCH;
+    return HELP_MERGE;
+}
+
+/* A usage error (msg, or getopt's own message when NULL): the usage on
+ * stderr, exit 2. */
 static int
 usage(const char *cmd, const char *msg)
 {
     if (msg)
-        fprintf(stderr, "dof %s: %s\n", cmd, msg);
-    if (strcmp(cmd, "ingest") == 0)
-        fprintf(stderr,
-                "usage: dof ingest --db CASE.db [--modules LIST] [--hash] "
-                "[--hash-files]\n"
-                "                  [-o SECTORS] [--docker-root PATH] [-q] "
-                "IMAGE\n"
-                "       dof ingest --list-modules\n");
-    else if (strcmp(cmd, "batch") == 0)
-        fprintf(stderr,
-                "usage: dof batch --db CASE.db [-j N] [--resume] "
-                "[--shard K/N] [--modules LIST]\n"
-                "                 [--hash] [--hash-files] [--tmpdir DIR] "
-                "[-q] (--list FILE | IMAGE...)\n");
-    else
-        fprintf(stderr, "usage: dof merge --db CASE.db SHARD.db...\n");
+        fprintf(stderr, "dof: error: %s: %s\n", cmd, msg);
+    fputs(help_text(cmd), stderr);
     return DOF_EXIT_USAGE;
 }
 
@@ -141,7 +171,7 @@ parse(const char *cmd, int argc, char **argv, popts *p, int *ex)
             break;
         case 'q': p->quiet = 1; break;
         case 'h':
-            usage(cmd, NULL);
+            fputs(help_text(cmd), stdout);
             *ex = DOF_EXIT_OK;
             return -1;
         default: *ex = usage(cmd, NULL); return -1;

@@ -416,6 +416,11 @@ main(int argc, char **argv)
         cmd = find_cmd(argv[2]);
         if (cmd == NULL)
             return cli_usage_error(NULL, "unknown command '%s'", argv[2]);
+        if (cmd->fn == NULL) {
+            /* a self-parsing command's own --help is the one help text */
+            char *hargv[] = {argv[2], "--help", NULL};
+            return cmd->plain(2, hargv);
+        }
         print_cmd_help(cmd);
         return DOF_EXIT_OK;
     }
