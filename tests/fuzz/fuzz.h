@@ -58,6 +58,17 @@ fuzz_dup(const uint8_t *data, size_t size)
     return p;
 }
 
+/* The value of a lowercase hex digit, or -1 (dof_name_encode's "\\xNN"). */
+static inline int
+fuzz_hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
 /* Split data at the first occurrence of the 4-byte separator "\n--\n":
  * the part before goes to *a, the rest to *b (b empty if absent). */
 static inline void

@@ -28,16 +28,6 @@ le(const uint8_t *p, size_t n)
     return v;
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* Decode s[0..len) (dof_name_encode form) into out; its length, or
  * SIZE_MAX if s is not a valid encoding. */
 static size_t
@@ -53,9 +43,10 @@ decode(const char *s, size_t len, char *out)
             out[j++] = '\\';
             o += 2;
         }
-        else if (o + 3 < len && s[o + 1] == 'x' && hexval(s[o + 2]) >= 0 &&
-                 hexval(s[o + 3]) >= 0) {
-            out[j++] = (char)(hexval(s[o + 2]) * 16 + hexval(s[o + 3]));
+        else if (o + 3 < len && s[o + 1] == 'x' &&
+                 fuzz_hexval(s[o + 2]) >= 0 && fuzz_hexval(s[o + 3]) >= 0) {
+            out[j++] =
+                (char)(fuzz_hexval(s[o + 2]) * 16 + fuzz_hexval(s[o + 3]));
             o += 4;
         }
         else {

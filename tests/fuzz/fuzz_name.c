@@ -5,16 +5,6 @@
  */
 #include "fuzz.h"
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 FUZZ_TARGET(name)
 {
     char also[4] = {0};
@@ -54,9 +44,9 @@ FUZZ_TARGET(name)
                 o += 2;
             }
             else {
-                int h = hexval(enc[o + 2]), l;
+                int h = fuzz_hexval(enc[o + 2]), l;
                 FUZZ_ASSERT(h >= 0);
-                l = hexval(enc[o + 3]);
+                l = fuzz_hexval(enc[o + 3]);
                 FUZZ_ASSERT(l >= 0);
                 dec[j++] = (char)(h * 16 + l);
                 o += 4;
