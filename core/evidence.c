@@ -8,7 +8,6 @@
 #include "fs_private.h"
 
 #include <errno.h>
-#include <libewf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -374,53 +373,10 @@ list_volumes(dof_evidence *ev)
     return rc;
 }
 
-/* ---- E01 stored hashes (optional) ---- */
-
-static void
-ewf_hashes(dof_evidence *ev)
-{
-    libewf_error_t *err = NULL;
-    libewf_handle_t *h = NULL;
-    char **names = NULL;
-    int nnames = 0;
-    char md5[64], sha1[64];
-
-    if (libewf_glob(ev->path, strlen(ev->path), LIBEWF_FORMAT_UNKNOWN, &names,
-                    &nnames, &err) != 1)
-        goto done;
-    if (libewf_handle_initialize(&h, &err) != 1)
-        goto done;
-    if (libewf_handle_open(h, names, nnames, LIBEWF_OPEN_READ, &err) != 1)
-        goto done;
-    if (libewf_handle_get_utf8_hash_value_md5(h, (uint8_t *)md5, sizeof(md5),
-                                              &err) == 1)
-        ev->md5 = dof_arena_strdup(ev->arena, md5);
-    if (err) {
-        libewf_error_free(&err);
-        err = NULL;
-    }
-    if (libewf_handle_get_utf8_hash_value_sha1(h, (uint8_t *)sha1,
-                                               sizeof(sha1), &err) == 1)
-        ev->sha1 = dof_arena_strdup(ev->arena, sha1);
-    if (err) {
-        libewf_error_free(&err);
-        err = NULL;
-    }
-    /* libewf reads around a cut segment (missing chunks read as zeros):
-     * say so rather than let the examiner trust those bytes */
-    if (libewf_handle_segment_files_corrupted(h, &err) == 1)
-        dof_warn(ev->ctx, DOF_ERR_IO, ev->path,
-                 "the E01 segment files are corrupted or truncated: data in "
-                 "the damaged chunks reads as zeros (check with ewfverify)");
-    libewf_handle_close(h, NULL);
-done:
-    if (err)
-        libewf_error_free(&err);
-    if (h)
-        libewf_handle_free(&h, NULL);
-    if (names)
-        libewf_glob_free(names, nnames, NULL);
-}
+/* core/evidence_ewf.c: E01/Ex01 through libewf, with stored hashes */
+TSK_IMG_INFO *dof_evidence_ewf_open(dof_ctx *ctx, const char *path,
+                                    dof_arena *arena, const char **md5,
+                                    const char **sha1);
 
 /* ---- open / close ---- */
 
@@ -452,6 +408,7 @@ dof_evidence_open(dof_ctx *ctx, const char *path, int64_t offset_sectors,
     dof_evidence *ev = NULL;
     unsigned char head[512];
     const char *why;
+    TSK_IMG_TYPE_ENUM itype;
     struct stat sb;
     size_t n;
     FILE *f;
@@ -497,18 +454,27 @@ dof_evidence_open(dof_ctx *ctx, const char *path, int64_t offset_sectors,
         rc = dof_set_error(ctx, DOF_ERR_UNSUPPORTED, "%s: %s", path, why);
         goto fail;
     }
-    ev->img = tsk_img_open_utf8(
-        1, &path, container_type(path, head, n, (uint64_t)sb.st_size), 0);
+    itype = container_type(path, head, n, (uint64_t)sb.st_size);
+    if (itype == TSK_IMG_TYPE_EWF_EWF) {
+        ev->img =
+            dof_evidence_ewf_open(ctx, path, ev->arena, &ev->md5, &ev->sha1);
+        if (ev->img == NULL) {
+            rc = dof_errcode(ctx);
+            goto fail;
+        }
+    }
+    else {
+        ev->img = tsk_img_open_utf8(1, &path, itype, 0);
+    }
     if (ev->img == NULL) {
         char what[4096];
         snprintf(what, sizeof(what), "%s: cannot open the image", path);
         rc = dof_set_tsk_error(ctx, DOF_ERR_EVIDENCE, what);
         goto fail;
     }
-    ev->format = img_format_name(ev->img);
+    ev->format =
+        itype == TSK_IMG_TYPE_EWF_EWF ? "ewf" : img_format_name(ev->img);
     ev->size = ev->img->size > 0 ? (uint64_t)ev->img->size : 0;
-    if (ev->img->itype == TSK_IMG_TYPE_EWF_EWF)
-        ewf_hashes(ev);
     if (ev->size >= EV_SECTOR) {
         /* a missing or cut segment shows at the end of the media */
         unsigned char last[EV_SECTOR];

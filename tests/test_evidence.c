@@ -1,8 +1,9 @@
 /*
  * test_evidence.c - opening images: GPT, bare fs, -o offset, split raw,
  * E01, VMDK, VHD, qcow2 refused, LVM2/XFS partitions noted, truncated
- * image, directory.  Fixtures: tests/ev_mkimg.sh; expected offsets come
- * from sgdisk and the hashes from md5sum/sha1sum.
+ * image, directory, E01 with damaged chunks.  Fixtures: tests/ev_mkimg.sh;
+ * expected offsets come from sgdisk, the hashes from md5sum/sha1sum, the
+ * damaged E01 sectors from ewfverify, the file bytes from the original.
  */
 #include "private.h"
 #include "tap.h"
@@ -222,6 +223,290 @@ test_more(dof_ctx *ctx)
     dof_evidence_close(ev2);
 }
 
+/* ---- E01 with damaged chunks ---- */
+
+static unsigned char *
+load(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *b = NULL;
+    long n;
+
+    *len = 0;
+    if (f == NULL)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 &&
+        fseek(f, 0, SEEK_SET) == 0 && (b = malloc((size_t)n)) != NULL &&
+        fread(b, 1, (size_t)n, f) == (size_t)n)
+        *len = (size_t)n;
+    fclose(f);
+    if (*len == 0) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+static int
+store(const char *path, const unsigned char *b, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    int good = f && fwrite(b, 1, len, f) == len;
+    if (f && fclose(f) != 0)
+        good = 0;
+    return good;
+}
+
+/* File offset of chunk k's stored data in a one-segment EWF1 file, from
+ * its first "table" section (EWF specification: 76-byte section
+ * descriptors from byte 13; table: count at +76, base at +84, 32-bit
+ * entries at +100, the top bit marks a compressed chunk).  0 if absent. */
+static uint64_t
+e01_chunk_offset(const unsigned char *b, size_t len, uint32_t k)
+{
+    uint64_t off = 13;
+
+    for (int i = 0; i < 64 && off + 76 <= len; i++) {
+        uint64_t next = dof_le64(b + off + 16);
+        if (memcmp(b + off, "table\0", 6) == 0 && off + 100 <= len) {
+            uint32_t n = dof_le32(b + off + 76);
+            uint64_t base = dof_le64(b + off + 84);
+            if (k >= n || off + 100 + 4 * (uint64_t)k + 4 > len)
+                return 0;
+            return base +
+                   (dof_le32(b + off + 100 + 4 * (size_t)k) & 0x7fffffffu);
+        }
+        if (next <= off)
+            break;
+        off = next;
+    }
+    return 0;
+}
+
+/* ewfverify's list of damaged sectors: "at sector(s): A - B". */
+static size_t
+ewfverify_ranges(const char *path, uint64_t *first, uint64_t *last, size_t max)
+{
+    char cmd[1024], line[1024];
+    size_t n = 0;
+    FILE *p;
+
+    snprintf(cmd, sizeof(cmd), "ewfverify -q '%s' 2>&1", path);
+    if ((p = popen(cmd, "r")) == NULL)
+        return 0;
+    while (fgets(line, sizeof(line), p)) {
+        unsigned long long a, b;
+        const char *at = strstr(line, "at sector(s): ");
+        if (at && sscanf(at, "at sector(s): %llu - %llu", &a, &b) == 2 &&
+            n < max) {
+            first[n] = a;
+            last[n] = b;
+            n++;
+        }
+    }
+    pclose(p);
+    return n;
+}
+
+/* Read /random.bin through dof; compare with the original outside the
+ * damaged image bytes [bad0, bad1] (file data starts at image byte
+ * data_at), zeros inside.  Returns the number of 512-byte pieces wrong. */
+static size_t
+random_bin_mismatches(const dof_evidence *ev, const unsigned char *orig,
+                      size_t olen, uint64_t data_at, const uint64_t *bad0,
+                      const uint64_t *bad1, size_t nbad, size_t *nzero)
+{
+    const dof_volume *v = vol_at(ev, TU("p1"));
+    static unsigned char buf[512];
+    static const unsigned char zero[512];
+    size_t wrong = 0;
+    dof_node node;
+
+    *nzero = 0;
+    if (v == NULL || v->fs == NULL ||
+        dof_fs_resolve(v->fs, "/random.bin", 1, &node) != DOF_OK)
+        return (size_t)-1;
+    for (uint64_t o = 0; o + 512 <= olen; o += 512) {
+        size_t got = 0;
+        int damaged = 0;
+        for (size_t i = 0; i < nbad; i++)
+            damaged |= data_at + o >= bad0[i] && data_at + o <= bad1[i];
+        if (dof_fs_read(v->fs, node, o, buf, 512, &got) != DOF_OK ||
+            got != 512) {
+            wrong++;
+            continue;
+        }
+        if (damaged)
+            *nzero += memcmp(buf, zero, 512) == 0;
+        if (memcmp(buf, damaged ? zero : orig + o, 512) != 0)
+            wrong++;
+    }
+    return wrong;
+}
+
+/* The warnings since w0 that name the E01 at path and a checksum. */
+static size_t
+e01_warnings(dof_ctx *ctx, size_t w0, const char *path, size_t *others)
+{
+    size_t n = 0;
+
+    *others = 0;
+    for (size_t i = w0; i < dof_warning_count(ctx); i++) {
+        const dof_warning *w = dof_warning_get(ctx, i);
+        if (w && w->path && strcmp(w->path, path) == 0 &&
+            w->code == DOF_ERR_IO && strstr(w->message, "checksum"))
+            n++;
+        else
+            (*others)++;
+    }
+    return n;
+}
+
+static void
+test_e01_damage(void)
+{
+    size_t glen, rlen, elen, nbad;
+    unsigned char *g = load(F("gpt.raw"), &glen);
+    unsigned char *r = load(F("tree/random.bin"), &rlen);
+    unsigned char *e = NULL, *d = NULL;
+    uint64_t data_at = 0, chunk = 32768, k0, off;
+    uint64_t first[64], last[64], bad0[64], bad1[64];
+    char cmd[2048], want[256];
+    const char *bad = F("bad.E01");
+    size_t nz, others;
+
+    /* where the file's bytes are in the image: the original, found */
+    for (uint64_t o = TU("p1"); g && r && o + rlen <= glen; o += 4096)
+        if (memcmp(g + o, r, rlen) == 0) {
+            data_at = o;
+            break;
+        }
+    ok(data_at != 0, "damaged E01: random.bin is contiguous at byte %llu",
+       (unsigned long long)data_at);
+    snprintf(cmd, sizeof(cmd),
+             "cd '%s' && ewfacquire -u -q -t plain -f encase6 -c none "
+             "gpt.raw </dev/null >/dev/null 2>&1",
+             fix);
+    ok(system(cmd) == 0 && (e = load(F("plain.E01"), &elen)) != NULL,
+       "damaged E01: ewfacquire -c none");
+    if (data_at == 0 || e == NULL)
+        goto done;
+    d = malloc(elen);
+    if (d == NULL)
+        goto done;
+
+    /* 1. one chunk in the middle of random.bin: one byte flipped */
+    k0 = (data_at + rlen / 2) / chunk;
+    off = e01_chunk_offset(e, elen, (uint32_t)k0);
+    memcpy(d, e, elen);
+    if (off != 0)
+        d[off + 1000] ^= 0x55;
+    ok(off != 0 && store(bad, d, elen),
+       "damaged E01: chunk %llu at file "
+       "byte %llu flipped",
+       (unsigned long long)k0, (unsigned long long)off);
+    nbad = ewfverify_ranges(bad, first, last, 64);
+    is_int(nbad, 1, "damaged E01: ewfverify lists one damaged range");
+    if (nbad == 1) {
+        dof_ctx *ctx = dof_ctx_new();
+        dof_evidence *ev = NULL;
+        size_t w0, n;
+
+        bad0[0] = first[0] * 512;
+        bad1[0] = last[0] * 512 + 511;
+        snprintf(want, sizeof(want),
+                 "E01 chunk at bytes %llu..%llu (sectors %llu-%llu) fails "
+                 "its checksum: dof reads it as zeros",
+                 (unsigned long long)bad0[0], (unsigned long long)bad1[0],
+                 (unsigned long long)first[0], (unsigned long long)last[0]);
+        is_int(dof_evidence_open(ctx, bad, -1, &ev), DOF_OK,
+               "damaged E01: opens");
+        w0 = dof_warning_count(ctx);
+        ok(ev && marker_ok(vol_at(ev, TU("p1"))),
+           "damaged E01: marker still readable");
+        is_int(e01_warnings(ctx, 0, bad, &others), 0,
+               "damaged E01: no warning before the chunk is read");
+        if (ev) {
+            n = random_bin_mismatches(ev, r, rlen, data_at, bad0, bad1, 1,
+                                      &nz);
+            is_int(n, 0,
+                   "damaged E01: random.bin equals the original outside "
+                   "sectors %llu-%llu, zeros inside",
+                   (unsigned long long)first[0], (unsigned long long)last[0]);
+            is_int(nz, 64,
+                   "damaged E01: the damaged chunk's 64 sectors read "
+                   "as zeros");
+            /* read again: the same chunk is not warned twice */
+            random_bin_mismatches(ev, r, rlen, data_at, bad0, bad1, 1, &nz);
+        }
+        is_int(e01_warnings(ctx, w0, bad, &others), 1,
+               "damaged E01: exactly one warning names %s", bad);
+        is_int(others, 0, "damaged E01: and no other warning");
+        for (size_t i = w0; i < dof_warning_count(ctx); i++)
+            if (strstr(dof_warning_get(ctx, i)->message, "checksum"))
+                is_str(dof_warning_get(ctx, i)->message, want,
+                       "damaged E01: the warning gives ewfverify's range");
+        dof_evidence_close(ev);
+        dof_ctx_free(ctx);
+    }
+
+    /* 2. 40 chunks, every other one, zeroed: 32 named, then one more */
+    memcpy(d, e, elen);
+    nbad = 0;
+    for (uint64_t k = data_at / chunk + 1; nbad < 40; k += 2) {
+        off = e01_chunk_offset(e, elen, (uint32_t)k);
+        if (off == 0 || (k + 1) * chunk > data_at + rlen)
+            break;
+        memset(d + off, 0, 512);
+        nbad++;
+    }
+    ok(nbad == 40 && store(bad, d, elen), "damaged E01: 40 chunks zeroed");
+    nbad = ewfverify_ranges(bad, first, last, 64);
+    is_int(nbad, 40, "damaged E01: ewfverify lists 40 damaged ranges");
+    if (nbad == 40) {
+        dof_ctx *ctx = dof_ctx_new();
+        dof_evidence *ev = NULL;
+        size_t named, told = 0;
+
+        for (size_t i = 0; i < nbad; i++) {
+            bad0[i] = first[i] * 512;
+            bad1[i] = last[i] * 512 + 511;
+        }
+        dof_evidence_open(ctx, bad, -1, &ev);
+        if (ev)
+            is_int(random_bin_mismatches(ev, r, rlen, data_at, bad0, bad1,
+                                         nbad, &nz),
+                   0, "damaged E01 x40: undamaged bytes equal the original");
+        named = e01_warnings(ctx, 0, bad, &others);
+        for (size_t i = 0; i < dof_warning_count(ctx); i++) {
+            const char *m = dof_warning_get(ctx, i)->message;
+            for (size_t j = 0; j < nbad; j++) {
+                char s[64];
+                snprintf(s, sizeof(s), "(sectors %llu-%llu)",
+                         (unsigned long long)first[j],
+                         (unsigned long long)last[j]);
+                told += strstr(m, s) != NULL;
+            }
+        }
+        is_int(named, 33,
+               "damaged E01 x40: 32 ranges named, then one "
+               "'more' warning (bounded)");
+        is_int(told, 32, "damaged E01 x40: the 32 named are ewfverify's");
+        ok(dof_warning_count(ctx) > 0 &&
+               strstr(
+                   dof_warning_get(ctx, dof_warning_count(ctx) - 1)->message,
+                   "more E01 chunks") != NULL,
+           "damaged E01 x40: the last says more follow");
+        dof_evidence_close(ev);
+        dof_ctx_free(ctx);
+    }
+done:
+    free(g);
+    free(r);
+    free(e);
+    free(d);
+}
+
 int
 main(void)
 {
@@ -265,6 +550,7 @@ main(void)
     check_gpt(ctx, "gpt.vmdk", "vmdk");
     check_gpt(ctx, "gpt.vhd", "vhd");
     test_more(ctx);
+    test_e01_damage();
 
     dof_ctx_free(ctx);
     free(truth);
