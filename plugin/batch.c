@@ -73,6 +73,16 @@ child_run(const char *path, const char *tmp, const dof_batch_opts *o, int fd)
         fprintf(stderr, "dof: %s\n", dof_errmsg(ctx));
         _exit(6);
     }
+    /* A scratch case, read once by the merge: no WAL (its pages would be
+     * written twice) and no fsync.  A worker that dies fails its item,
+     * so durability buys nothing here; the rollback journal stays (in
+     * memory) so a failed ingest still rolls back cleanly. */
+    if (sqlite3_exec(cs->db,
+                     "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        fprintf(stderr, "dof: %s: %s\n", tmp, sqlite3_errmsg(cs->db));
+        _exit(6);
+    }
     rc = dof_case_ingest(ctx, cs, path, &io, NULL);
     if (rc == DOF_OK)
         code = dof_warning_count(ctx) ? 1 : 0;
