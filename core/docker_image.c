@@ -174,6 +174,7 @@ dof_docker_image_parse(dof_rootb *rb, dof_image *img, const char *buf,
     if (diffs && json_object_array_length(diffs) > 0) {
         size_t dl = json_object_array_length(diffs), k = 0;
         const char *prev = NULL;
+        int bad_diff = 0;
         if (dl > DOF_CAP_LAYER_DEPTH) {
             dof_warn(rb->ctx, DOF_ERR_LIMIT, where,
                      "image %s: %zu layers is over the cap of %d; "
@@ -199,6 +200,17 @@ dof_docker_image_parse(dof_rootb *rb, dof_image *img, const char *buf,
             if (l->diff_id == NULL) {
                 x.oom = 1;
                 break;
+            }
+            /* dockerd writes "sha256:<64 hex>"; anything else is kept
+             * (the chain is computed from it as dockerd would) but said */
+            if (!bad_diff &&
+                (strncmp(l->diff_id, "sha256:", 7) != 0 ||
+                 !dof_is_hex64(l->diff_id + 7, strlen(l->diff_id + 7)))) {
+                bad_diff = 1; /* one warning per image */
+                dof_warn(rb->ctx, DOF_ERR_FORMAT, where,
+                         "image %s: rootfs.diff_ids[%zu] is not "
+                         "sha256:<64 hex digits>",
+                         img->id ? img->id : "?", i);
             }
 
             dof_docker_chain_id(prev, l->diff_id, chain);

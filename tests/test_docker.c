@@ -395,11 +395,19 @@ test_image(void)
         "\"sha256:b\",\"sha256:c\"]}}";
     dof_image img;
 
+    size_t nw = dof_warning_count(ctx);
+
     memset(&img, 0, sizeof(img));
     img.id = "sha256:x";
     is_int(dof_docker_image_parse(&rb, &img, j, strlen(j)), DOF_OK,
            "image parses");
     is_int(img.damaged, 0, "image not damaged");
+    /* "sha256:a" is no DiffID dockerd writes: one warning for the image */
+    is_int(dof_warning_count(ctx), nw + 1, "short diff_ids: one warning");
+    if (dof_warning_count(ctx) == nw + 1)
+        ok(strstr(dof_warning_get(ctx, nw)->message,
+                  "rootfs.diff_ids[0] is not sha256:<64 hex digits>") != NULL,
+           "the warning names the first bad diff_id");
     is_str(img.architecture, "amd64", "arch");
     is_str(img.docker_version, "20.10.24", "docker_version");
     is_int(img.created, 1683356889000000000LL, "created");
@@ -417,6 +425,17 @@ test_image(void)
     is_int(img.nexposed_ports, 1, "exposed");
     is_int(img.nvolumes, 1, "volumes");
     is_str(img.user, "u", "user");
+
+    memset(&img, 0, sizeof(img));
+    img.id = "sha256:z";
+    nw = dof_warning_count(ctx);
+    j = "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:"
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"]}"
+        "}";
+    is_int(dof_docker_image_parse(&rb, &img, j, strlen(j)), DOF_OK,
+           "well-formed diff_id parses");
+    is_int(dof_warning_count(ctx), nw,
+           "a sha256:<64 hex> diff_id: no warning");
 
     memset(&img, 0, sizeof(img));
     img.id = "sha256:y";
