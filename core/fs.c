@@ -159,6 +159,12 @@ dof_fs_volume_offset(const dof_fs *fs)
     return fs ? fs->offset : 0;
 }
 
+uint64_t
+dof_fs_size_bytes(const dof_fs *fs)
+{
+    return fs ? fs->size_bytes : 0;
+}
+
 int
 dof_fs_needs_recovery(const dof_fs *fs)
 {

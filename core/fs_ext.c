@@ -23,11 +23,50 @@ typedef struct ext_impl {
 
 #define IMPL(fs) ((ext_impl *)(fs)->impl)
 
+static int ext_raw_inode(dof_fs *fs, dof_node node);
+
+/* Checked on the raw inode before TSK opens it: TSK 4.11 sizes its work
+ * by i_size before it looks further, so a damaged inode claiming a huge
+ * directory or symlink costs seconds to minutes (istat hangs on them
+ * too).  ext directories are never sparse (one block of slack for
+ * inline data) and no filesystem larger; a symlink target is at most
+ * PATH_MAX.  Regular files may be sparse and are not judged. */
+static int
+raw_sane(dof_fs *fs, dof_node node)
+{
+    ext_impl *x = IMPL(fs);
+    uint64_t size, alloc, fsbytes;
+    unsigned type;
+
+    if (ext_raw_inode(fs, node) != DOF_OK)
+        return DOF_OK; /* TSK's own open says what is wrong */
+    type = dof_le16(x->ibuf) & 0xf000u;
+    size = dof_le32(x->ibuf + 0x04) | (uint64_t)dof_le32(x->ibuf + 0x6c) << 32;
+    fsbytes = (uint64_t)x->tfs->block_count * x->tfs->block_size;
+    alloc = dof_ext_inode_alloc_bytes(x->ibuf, x->sb.inode_size, &x->sb);
+    if (type == 0x4000u && (size > fsbytes || size > alloc + x->sb.block_size))
+        return dof_set_error(fs->ctx, DOF_ERR_FORMAT,
+                             "inode %llu: directory size %llu is more than "
+                             "the %llu bytes allocated to it (damaged "
+                             "inode)",
+                             (unsigned long long)node,
+                             (unsigned long long)size,
+                             (unsigned long long)alloc);
+    if (type == 0xa000u && size > 4096)
+        return dof_set_error(fs->ctx, DOF_ERR_FORMAT,
+                             "inode %llu: symlink of %llu bytes, more than "
+                             "PATH_MAX (damaged inode)",
+                             (unsigned long long)node,
+                             (unsigned long long)size);
+    return DOF_OK;
+}
+
 static int
 ext_file(dof_fs *fs, dof_node node, TSK_FS_FILE **out)
 {
     ext_impl *x = IMPL(fs);
     TSK_FS_FILE *f;
+    int rc;
 
     if (x->file != NULL && x->file_ino == node) {
         *out = x->file;
@@ -39,6 +78,8 @@ ext_file(dof_fs *fs, dof_node node, TSK_FS_FILE **out)
                              "inode %llu out of range",
                              (unsigned long long)node);
     }
+    if ((rc = raw_sane(fs, node)) != DOF_OK)
+        return rc;
     f = tsk_fs_file_open_meta(x->tfs, NULL, (TSK_INUM_T)node);
     if (f == NULL || f->meta == NULL) {
         tsk_fs_file_close(f);
@@ -175,22 +216,16 @@ ext_readdir(dof_fs *fs, dof_node dir, unsigned flags, dof_fs_dirent_fn fn,
         return dof_set_error(fs->ctx, DOF_ERR_NOTFOUND,
                              "inode %llu out of range",
                              (unsigned long long)dir);
-    {
-        /* a damaged inode claiming a directory larger than the whole
-         * filesystem sends TSK 4.11 into a block-by-block loop that takes
-         * minutes (istat hangs on it too): refuse it */
-        TSK_FS_FILE *f;
-        uint64_t fsbytes = (uint64_t)x->tfs->block_count * x->tfs->block_size;
-        if ((rc = ext_file(fs, dir, &f)) != DOF_OK)
-            return rc;
-        if (f->meta->type == TSK_FS_META_TYPE_DIR &&
-            (f->meta->size < 0 || (uint64_t)f->meta->size > fsbytes))
-            return dof_set_error(fs->ctx, DOF_ERR_FORMAT,
-                                 "inode %llu: directory size %lld is larger "
-                                 "than the filesystem (damaged inode)",
-                                 (unsigned long long)dir,
-                                 (long long)f->meta->size);
-    }
+    if (ext_raw_inode(fs, dir) == DOF_OK &&
+        (dof_le16(x->ibuf) & 0xf000) != 0x4000)
+        /* TSK opens the whole inode before it looks at the type: a
+         * garbage inode behind a damaged entry can take it minutes */
+        return dof_set_error(fs->ctx, DOF_ERR_NOTFOUND,
+                             "inode %llu is not a directory (mode %#o)",
+                             (unsigned long long)dir,
+                             (unsigned)dof_le16(x->ibuf));
+    if ((rc = raw_sane(fs, dir)) != DOF_OK)
+        return rc;
     d = tsk_fs_dir_open_meta(x->tfs, (TSK_INUM_T)dir);
     if (d == NULL) {
         char what[80];
@@ -472,6 +507,7 @@ dof_fs_ext_open(dof_ctx *ctx, TSK_IMG_INFO *img, uint64_t offset, dof_fs **out)
     snprintf(fs->type_name, sizeof(fs->type_name), "%s",
              dof_ext_sb_version(&x->sb));
     fs->root = x->tfs->root_inum;
+    fs->size_bytes = (uint64_t)x->tfs->block_count * x->tfs->block_size;
     fs->offset = offset;
     fs->needs_recovery =
         (x->sb.feature_incompat & DOF_EXT_INCOMPAT_RECOVER) ? 1 : 0;

@@ -104,6 +104,23 @@ dof_ext_inode_file_acl(const unsigned char *inode, size_t len,
     return acl;
 }
 
+uint64_t
+dof_ext_inode_alloc_bytes(const unsigned char *inode, size_t len,
+                          const dof_ext_sb *sb)
+{
+    uint64_t blocks;
+
+    if (inode == NULL || len < EXT_GOOD_OLD_INODE)
+        return 0;
+    blocks = dof_le32(inode + 0x1c); /* i_blocks_lo */
+    if (sb->feature_ro_compat & DOF_EXT_RO_COMPAT_HUGE_FILE) {
+        blocks |= (uint64_t)dof_le16(inode + 0x74) << 32; /* i_blocks_hi */
+        if (dof_le32(inode + 0x20) & DOF_EXT_HUGE_FILE_FL)
+            return blocks * sb->block_size;
+    }
+    return blocks * 512u;
+}
+
 static const char *
 xattr_prefix(unsigned idx)
 {

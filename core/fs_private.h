@@ -73,6 +73,7 @@ struct dof_fs {
     dof_node root;
     uint64_t offset; /* byte offset of the volume */
     int needs_recovery;
+    uint64_t size_bytes; /* the filesystem's span, 0 if unknown */
     int trusted_xattrs;
     dof_nmap dcache; /* directory cache, see above */
     uint64_t dcache_drops;
@@ -101,6 +102,8 @@ int dof_evidence_open_fs(dof_ctx *ctx, const char *name, dof_fs *fs,
 #define DOF_EXT_INCOMPAT_META_BG 0x10u
 #define DOF_EXT_INCOMPAT_64BIT 0x80u
 #define DOF_EXT_RO_COMPAT_SPARSE_SUPER 0x1u
+#define DOF_EXT_RO_COMPAT_HUGE_FILE 0x8u
+#define DOF_EXT_HUGE_FILE_FL 0x40000u
 
 typedef struct dof_ext_sb {
     uint64_t inodes_count;
@@ -135,6 +138,10 @@ int dof_ext_xattr_parse_ibody(const unsigned char *inode, size_t len,
 /* An external xattr block (block_size bytes). */
 int dof_ext_xattr_parse_block(const unsigned char *blk, size_t len,
                               dof_ext_xattr_fn fn, void *arg);
+/* Bytes allocated to a raw inode (i_blocks: 512-byte units, or blocks
+ * with HUGE_FILE_FL): data, extent index and xattr blocks. */
+uint64_t dof_ext_inode_alloc_bytes(const unsigned char *inode, size_t len,
+                                   const dof_ext_sb *sb);
 /* File ACL block of a raw inode (0 if none). */
 uint64_t dof_ext_inode_file_acl(const unsigned char *inode, size_t len,
                                 const dof_ext_sb *sb);

@@ -139,6 +139,19 @@ st_open(dof_log *l, size_t i)
     }
 }
 
+/* The file's read callback, never past its stored size (a damaged
+ * inode's size may say terabytes; dof_log_open caps it). */
+static int
+raw_read(dof_log *l, uint64_t off, void *buf, size_t len, size_t *got)
+{
+    *got = 0;
+    if (off >= l->f->size)
+        return DOF_OK;
+    if (len > l->f->size - off)
+        len = (size_t)(l->f->size - off);
+    return l->f->read(l->f->arg, off, buf, len, got);
+}
+
 /* Read more stored bytes into l->in (gzip input). */
 static int
 st_read_in(dof_log *l)
@@ -147,7 +160,7 @@ st_read_in(dof_log *l)
 
     if (l->raw_eof)
         return 0;
-    if (l->f->read(l->f->arg, l->raw_off, l->in, CHUNK, &got) != DOF_OK) {
+    if (raw_read(l, l->raw_off, l->in, CHUNK, &got) != DOF_OK) {
         dof_warn(l->ctx, DOF_ERR_IO, l->f->path,
                  "read error at offset %llu: %s; rest of the file skipped",
                  ull(l->raw_off), dof_errmsg(l->ctx));
@@ -246,7 +259,7 @@ st_fill(dof_log *l)
         return l->out_len;
     }
     size_t got = 0;
-    if (l->f->read(l->f->arg, l->raw_off, l->out, CHUNK, &got) != DOF_OK) {
+    if (raw_read(l, l->raw_off, l->out, CHUNK, &got) != DOF_OK) {
         dof_warn(l->ctx, DOF_ERR_IO, l->f->path,
                  "read error at offset %llu: %s; rest of the file skipped",
                  ull(l->raw_off), dof_errmsg(l->ctx));
@@ -369,8 +382,7 @@ resync(dof_log *l, uint64_t bad_off, const char *why)
         goto stop;
     while (wlen < wcap) {
         size_t got = 0;
-        if (l->f->read(l->f->arg, from + wlen, w + wlen, wcap - wlen, &got) !=
-                DOF_OK ||
+        if (raw_read(l, from + wlen, w + wlen, wcap - wlen, &got) != DOF_OK ||
             got == 0)
             break;
         wlen += got;
@@ -1136,6 +1148,18 @@ dof_log_open(dof_ctx *ctx, const dof_container *c, const dof_log_opts *opts,
         }
         f.format = format;
         f.size = st.size;
+        if (dof_fs_size_bytes(fs) && st.size > dof_fs_size_bytes(fs)) {
+            /* logs are appended, never sparse: a size beyond the whole
+             * filesystem is a damaged inode (reading it would go on for
+             * days through TSK's zero fill) */
+            dof_warn(ctx, DOF_ERR_FORMAT, f.path,
+                     "size %llu is larger than its filesystem (%llu "
+                     "bytes): damaged inode; only the first %llu bytes "
+                     "are read",
+                     ull(st.size), ull(dof_fs_size_bytes(fs)),
+                     ull(dof_fs_size_bytes(fs)));
+            f.size = dof_fs_size_bytes(fs);
+        }
         f.read = fs_read_cb;
         f.arg = a;
         if ((rc = log_add(l, &f)) != DOF_OK)

@@ -238,6 +238,10 @@ DOF_API uint64_t dof_fs_volume_offset(const dof_fs *fs);
 /* ext4 superblock INCOMPAT_RECOVER: the journal holds transactions that
  * never reached their home blocks (TSK does not replay them). */
 DOF_API int dof_fs_needs_recovery(const dof_fs *fs);
+/* Bytes the filesystem spans (blocks x block size); 0 if unknown (a
+ * host directory).  No regular file that is not sparse can be larger:
+ * a size above it is a damaged inode. */
+DOF_API uint64_t dof_fs_size_bytes(const dof_fs *fs);
 /* 1 if trusted.* xattrs can be read (always on ext; root on dir). */
 DOF_API int dof_fs_can_read_trusted_xattrs(const dof_fs *fs);
 

@@ -54,17 +54,17 @@ static void
 find_synth(void)
 {
     static const char *const cases[] = {"config-too-big", "cyclic-layers",
-                                        "deep-chain-200"};
+                                        "deep-chain-200", "good"};
     char cmd[8400];
     int all = 1;
 
     snprintf(synth, sizeof(synth), "%s/tests/cache/synth", builddir);
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < 4; i++)
         all &= have_case(cases[i]);
     if (all)
         return;
     snprintf(synth, sizeof(synth), "%s/tests/cache/bounds", builddir);
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < 4; i++)
         if (!have_case(cases[i])) {
             snprintf(cmd, sizeof(cmd),
                      "mkdir -p '%s' && '%s/images/synth/make-synth.sh' '%s' "
@@ -588,6 +588,196 @@ test_gzip_bomb(void)
     dof_ctx_free(ctx);
 }
 
+static int
+count_cb(void *arg, const dof_dirent *de)
+{
+    (void)de;
+    ++*(size_t *)arg;
+    return 0;
+}
+
+/* Damaged inodes TSK 4.11 would spend minutes on (check-robust-full
+ * mutants 3849, 7848): a directory claiming more than its blocks, a
+ * symlink claiming more than PATH_MAX, an entry whose inode is garbage
+ * read as a directory.  dof refuses each at once, naming the inode. */
+static void
+test_damaged_inodes(void)
+{
+    char dir[] = "/tmp/dof-bounds-XXXXXX", cmd[17000], img[4200];
+    dof_ctx *ctx = dof_ctx_new();
+    dof_evidence *ev = NULL;
+    const dof_volume *v;
+    dof_node node = 0;
+    dof_stat st;
+    uint64_t dino, lino;
+    size_t n = 0;
+    int rc;
+
+    if (mkdtemp(dir) == NULL) {
+        ok(0, "temporary directory");
+        return;
+    }
+    snprintf(
+        cmd, sizeof(cmd),
+        "set -e; cd '%s'; mkdir -p tree/d; echo x > tree/d/f; "
+        "echo y > tree/r; "
+        "ln -s "
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaaaaaaaaaaaaaaaaaa tree/l; "
+        "PATH=$PATH:/sbin:/usr/sbin mke2fs -q -t ext4 -d tree -F "
+        "img.raw 8M >/dev/null 2>&1",
+        dir);
+    if (system(cmd) != 0) {
+        ok(0, "image built");
+        goto done;
+    }
+    snprintf(img, sizeof(img), "%s/img.raw", dir);
+    dino = ifind(img, "/d");
+    lino = ifind(img, "/l");
+    /* /d claims 6 MB (it holds one block); /l claims 100000 bytes */
+    snprintf(cmd, sizeof(cmd),
+             "PATH=$PATH:/sbin:/usr/sbin; "
+             "debugfs -w -R 'sif /d size 6000000' '%s' >/dev/null 2>&1 && "
+             "debugfs -w -R 'sif /l size 100000' '%s' >/dev/null 2>&1",
+             img, img);
+    if (dino == 0 || lino == 0 || system(cmd) != 0) {
+        ok(0, "debugfs damages /d and /l");
+        goto done;
+    }
+    if (dof_evidence_open(ctx, img, -1, &ev) != DOF_OK ||
+        (v = dof_evidence_volume(ev, 0)) == NULL || v->fs == NULL) {
+        ok(0, "damaged image opens: %s", dof_errmsg(ctx));
+        goto done;
+    }
+    rc = dof_fs_resolve(v->fs, "/d/f", 0, &node);
+    is_int(rc, DOF_ERR_FORMAT, "a path through the oversized directory");
+    ok(strstr(dof_errmsg(ctx), "directory size 6000000 is more than the ") &&
+           strstr(dof_errmsg(ctx), "bytes allocated to it (damaged inode)"),
+       "the error names its size and allocation: %s", dof_errmsg(ctx));
+    is_int(dof_fs_stat(v->fs, lino, &st), DOF_ERR_FORMAT,
+           "stat of the 100000-byte symlink");
+    ok(strstr(dof_errmsg(ctx), "symlink of 100000 bytes") != NULL,
+       "the error says so: %s", dof_errmsg(ctx));
+    /* a regular file read as a directory (a damaged entry's target) */
+    is_int(dof_fs_readdir(v->fs, ifind(img, "/r"), 0, count_cb, &n),
+           DOF_ERR_NOTFOUND, "a file's inode is not read as a directory");
+    is_int(n, 0, "... and gives no entries");
+done:
+    dof_evidence_close(ev);
+    dof_ctx_free(ctx);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        printf("# could not remove %s\n", dir);
+}
+
+/* A log file whose inode claims 7.7 EB (robust mutant 3275 of
+ * check-robust-full: dof read TSK's zero fill for minutes): the reader
+ * stops at the filesystem's size and says why. */
+static void
+test_log_huge_size(void)
+{
+    dof_ctx *ctx = dof_ctx_new();
+    dof_evidence *ev = NULL;
+    dof_host *host = NULL;
+    dof_log *log = NULL;
+    const dof_log_record *r;
+    const dof_container *c = NULL;
+    char dir[] = "/tmp/dof-bounds-XXXXXX", img[4200], cmd[9000], lp[4096];
+    size_t good = 0, nrec = 0, w0;
+    int rc, named = 0;
+
+    if (mkdtemp(dir) == NULL) {
+        ok(0, "temp dir");
+        return;
+    }
+    snprintf(img, sizeof(img), "%s/huge.raw", dir);
+    snprintf(cmd, sizeof(cmd), "cp '%s/good.raw' '%s'", synth, img);
+    if (system(cmd) != 0) {
+        ok(0, "copy of the synth good image");
+        goto done;
+    }
+    /* the first container with logs, and its record count, undamaged */
+    lp[0] = '\0';
+    if (dof_evidence_open(ctx, img, -1, &ev) == DOF_OK &&
+        dof_host_open(ctx, ev, NULL, &host) == DOF_OK) {
+        const dof_root *rt = dof_host_root(host, 0);
+        for (size_t k = 0; rt && k < rt->ncontainers && !lp[0]; k++) {
+            if (dof_log_open(ctx, &rt->containers[k], NULL, &log) != DOF_OK)
+                continue;
+            if (dof_log_file_count(log) == 1) {
+                snprintf(lp, sizeof(lp), "%s", dof_log_file_path(log, 0));
+                while (dof_log_next(log, &r) == 1)
+                    good++;
+            }
+            dof_log_close(log);
+            log = NULL;
+        }
+    }
+    dof_host_close(host);
+    dof_evidence_close(ev);
+    host = NULL;
+    ev = NULL;
+    ok(lp[0] != '\0' && good > 0,
+       "a container with one log file (%zu "
+       "records): %s",
+       good, lp);
+    snprintf(cmd, sizeof(cmd),
+             "PATH=$PATH:/sbin:/usr/sbin debugfs -w -R "
+             "'sif %s size 7727996606301077596' '%s' >/dev/null 2>&1",
+             lp, img);
+    if (!lp[0] || system(cmd) != 0) {
+        ok(0, "debugfs sets the log's size to 7.7 EB");
+        goto done;
+    }
+    if (dof_evidence_open(ctx, img, -1, &ev) != DOF_OK ||
+        dof_host_open(ctx, ev, NULL, &host) != DOF_OK) {
+        ok(0, "damaged image opens: %s", dof_errmsg(ctx));
+        goto done;
+    }
+    for (size_t k = 0; k < dof_host_root(host, 0)->ncontainers && !c; k++) {
+        const dof_container *x = &dof_host_root(host, 0)->containers[k];
+        if (dof_log_open(ctx, x, NULL, &log) != DOF_OK)
+            continue;
+        if (dof_log_file_count(log) == 1 &&
+            strcmp(dof_log_file_path(log, 0), lp) == 0)
+            c = x;
+        else {
+            dof_log_close(log);
+            log = NULL;
+        }
+    }
+    ok(c != NULL, "the damaged log is found");
+    if (c == NULL)
+        goto done;
+    w0 = dof_warning_count(ctx);
+    while ((rc = dof_log_next(log, &r)) == 1)
+        nrec++;
+    is_int(rc, 0, "the reader ends (does not read 7.7 EB of zeros)");
+    is_int(nrec, good, "the records before the zero fill are all there");
+    for (size_t i = w0; i < dof_warning_count(ctx); i++) {
+        const dof_warning *w = dof_warning_get(ctx, i);
+        if (w->path && strcmp(w->path, lp) == 0 &&
+            strstr(w->message, "larger than its filesystem"))
+            named = 1;
+    }
+    if (!named) /* the warning comes at open time */
+        for (size_t i = 0; i < dof_warning_count(ctx); i++) {
+            const dof_warning *w = dof_warning_get(ctx, i);
+            if (w->path && strcmp(w->path, lp) == 0 &&
+                strstr(w->message, "larger than its filesystem"))
+                named = 1;
+        }
+    ok(named, "a warning names the log and its impossible size");
+done:
+    dof_log_close(log);
+    dof_host_close(host);
+    dof_evidence_close(ev);
+    dof_ctx_free(ctx);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        printf("# could not remove %s\n", dir);
+}
+
 int
 main(void)
 {
@@ -603,5 +793,7 @@ main(void)
     test_symlink_hops();
     test_log_caps();
     test_gzip_bomb();
+    test_log_huge_size();
+    test_damaged_inodes();
     return tap_done();
 }
