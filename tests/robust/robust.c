@@ -1040,6 +1040,26 @@ typedef struct stats {
     size_t erun, eok, ewarned, efail; /* E01 mutants */
 } stats;
 
+/* Why a mutant's child failed, from its wait status. */
+static void
+describe_failure(int status, char *why, size_t whylen)
+{
+    if (WIFSIGNALED(status))
+        snprintf(why, whylen, "%s (signal %d)",
+                 WTERMSIG(status) == SIGALRM ? "hang: killed after the cap"
+                                             : "crashed",
+                 WTERMSIG(status));
+    else if (WEXITSTATUS(status) == X_BADSTATUS)
+        snprintf(why, whylen, "a status outside the documented set");
+    else if (WEXITSTATUS(status) == X_SILENT)
+        snprintf(why, whylen,
+                 "bytes differ from the original without a "
+                 "warning naming the E01");
+    else
+        snprintf(why, whylen, "exit %d (sanitizer report or leak above)",
+                 WEXITSTATUS(status));
+}
+
 static int
 run_mutant(image *im, uint64_t base, size_t idx, int timeout, int all,
            stats *st, char *why, size_t whylen)
@@ -1072,16 +1092,7 @@ run_mutant(image *im, uint64_t base, size_t idx, int timeout, int all,
         return 2;
     }
     st->fail++;
-    if (WIFSIGNALED(status))
-        snprintf(why, whylen, "%s (signal %d)",
-                 WTERMSIG(status) == SIGALRM ? "hang: killed after the cap"
-                                             : "crashed",
-                 WTERMSIG(status));
-    else if (WEXITSTATUS(status) == X_BADSTATUS)
-        snprintf(why, whylen, "a status outside the documented set");
-    else
-        snprintf(why, whylen, "exit %d (sanitizer report or leak above)",
-                 WEXITSTATUS(status));
+    describe_failure(status, why, whylen);
     return 1;
 }
 
@@ -1116,20 +1127,7 @@ run_mutant_e01(uint64_t base, size_t idx, int timeout, int all, stats *st,
         return 0;
     }
     st->efail++;
-    if (WIFSIGNALED(status))
-        snprintf(why, whylen, "%s (signal %d)",
-                 WTERMSIG(status) == SIGALRM ? "hang: killed after the cap"
-                                             : "crashed",
-                 WTERMSIG(status));
-    else if (WEXITSTATUS(status) == X_BADSTATUS)
-        snprintf(why, whylen, "a status outside the documented set");
-    else if (WEXITSTATUS(status) == X_SILENT)
-        snprintf(why, whylen,
-                 "bytes differ from the original without a "
-                 "warning naming the E01");
-    else
-        snprintf(why, whylen, "exit %d (sanitizer report or leak above)",
-                 WEXITSTATUS(status));
+    describe_failure(status, why, whylen);
     return 1;
 }
 
