@@ -18,6 +18,9 @@ typedef struct ext_impl {
     TSK_FS_FILE *file; /* one cached open file */
     TSK_INUM_T file_ino;
     unsigned char *ibuf; /* one raw inode */
+    dof_node ibuf_ino;   /* the inode in ibuf, 0 if none */
+    uint64_t gd_group;   /* the last group descriptor read ... */
+    uint64_t gd_table;   /* ... its inode table's byte offset (0: none) */
     unsigned char *bbuf; /* one block */
 } ext_impl;
 
@@ -112,23 +115,40 @@ ext_rd(void *arg, uint64_t off, void *buf, size_t len)
     return DOF_OK;
 }
 
-/* The raw inode into x->ibuf. */
+/* The raw inode into x->ibuf.  It is read for every inode dof opens
+ * (raw_sane), so the inode held and the last group's inode table are
+ * remembered: a walk stays in one group for long runs. */
 static int
 ext_raw_inode(dof_fs *fs, dof_node node)
 {
     ext_impl *x = IMPL(fs);
-    uint64_t off;
+    uint64_t off, group, index;
     int rc;
 
-    rc = dof_ext_inode_offset(&x->sb, node, ext_rd, fs, &off);
-    if (rc == DOF_ERR_NOTFOUND || rc == DOF_ERR_FORMAT)
-        return dof_set_error(fs->ctx, rc,
-                             "no raw inode %llu (bad number or group "
-                             "descriptor)",
-                             (unsigned long long)node);
-    if (rc != DOF_OK)
+    if (node != 0 && node == x->ibuf_ino)
+        return DOF_OK;
+    x->ibuf_ino = 0;
+    group = node ? (node - 1) / x->sb.inodes_per_group : 0;
+    index = node ? (node - 1) % x->sb.inodes_per_group : 0;
+    if (node != 0 && node <= x->sb.inodes_count && x->gd_table != 0 &&
+        group == x->gd_group)
+        off = x->gd_table + index * x->sb.inode_size;
+    else {
+        rc = dof_ext_inode_offset(&x->sb, node, ext_rd, fs, &off);
+        if (rc == DOF_ERR_NOTFOUND || rc == DOF_ERR_FORMAT)
+            return dof_set_error(fs->ctx, rc,
+                                 "no raw inode %llu (bad number or group "
+                                 "descriptor)",
+                                 (unsigned long long)node);
+        if (rc != DOF_OK)
+            return rc;
+        x->gd_group = group;
+        x->gd_table = off - index * x->sb.inode_size;
+    }
+    if ((rc = ext_rd(fs, off, x->ibuf, x->sb.inode_size)) != DOF_OK)
         return rc;
-    return ext_rd(fs, off, x->ibuf, x->sb.inode_size);
+    x->ibuf_ino = node;
+    return DOF_OK;
 }
 
 static dof_ftype
