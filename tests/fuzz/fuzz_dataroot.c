@@ -21,7 +21,7 @@
 
 /* A dof_status (a function: the argument is often a call). */
 static int
-STATUS_OK(int rc)
+status_ok(int rc)
 {
     return rc <= 0 && rc >= DOF_ERR_EVIDENCE;
 }
@@ -164,7 +164,7 @@ timeline(dof_ctx *ctx, const dof_host *host, dof_fs *const *fs,
     o.host_fs = fs;
     o.nhost_fs = 1;
     rc = dof_timeline_write(ctx, host, &o);
-    FUZZ_ASSERT(STATUS_OK(rc));
+    FUZZ_ASSERT(status_ok(rc));
     out_close(&b);
     if (fmt == DOF_TIMELINE_BODYFILE)
         each_line(&b, check_bodyfile_line);
@@ -196,25 +196,25 @@ container(dof_ctx *ctx, const dof_host *host, dof_fs *const *fs,
     int rc;
 
     rc = dof_union_open(ctx, host, c, NULL, &u);
-    FUZZ_ASSERT(STATUS_OK(rc));
+    FUZZ_ASSERT(status_ok(rc));
     if (rc == DOF_OK) {
         static const char *const dirs[] = {"/", "/etc", "/tmp", "/var/log"};
         size_t n = 0;
         for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
             FUZZ_ASSERT(
-                STATUS_OK(dof_union_readdir(u, dirs[i], count_entry, &n)));
+                status_ok(dof_union_readdir(u, dirs[i], count_entry, &n)));
         dof_union_close(u);
     }
     dof_log_opts_init(&lo);
     lo.reassemble = 1;
     rc = dof_log_open(ctx, c, &lo, &log);
-    FUZZ_ASSERT(STATUS_OK(rc));
+    FUZZ_ASSERT(status_ok(rc));
     if (rc == DOF_OK) {
         const dof_log_record *r;
         size_t n = 0;
         while ((rc = dof_log_next(log, &r)) == 1 && n++ < 10000)
             FUZZ_ASSERT(r->message != NULL || r->len == 0);
-        FUZZ_ASSERT(rc >= 0 || STATUS_OK(rc));
+        FUZZ_ASSERT(rc >= 0 || status_ok(rc));
         dof_log_close(log);
     }
     if (!out_open(&b))
@@ -225,7 +225,7 @@ container(dof_ctx *ctx, const dof_host *host, dof_fs *const *fs,
     bo.host_fs = fs;
     bo.nhost_fs = 1;
     rc = dof_bodyfile_write(ctx, c, &bo);
-    FUZZ_ASSERT(STATUS_OK(rc));
+    FUZZ_ASSERT(status_ok(rc));
     out_close(&b);
     each_line(&b, check_bodyfile_line);
     free(b.data);
@@ -245,7 +245,7 @@ FUZZ_TARGET(dataroot)
         dof_evidence_open_fs(ctx, "fuzz", fs, &ev) != DOF_OK)
         goto done;
     rc = dof_host_open(ctx, ev, NULL, &host);
-    FUZZ_ASSERT(STATUS_OK(rc));
+    FUZZ_ASSERT(status_ok(rc));
     if (host == NULL)
         goto done;
     for (size_t i = 0; i < dof_host_root_count(host); i++) {
@@ -255,7 +255,7 @@ FUZZ_TARGET(dataroot)
         for (size_t k = 0; k < r->nimages && k < 8; k++) {
             char *cfg = NULL;
             FUZZ_ASSERT(
-                STATUS_OK(dof_image_read_config(ctx, &r->images[k], &cfg)));
+                status_ok(dof_image_read_config(ctx, &r->images[k], &cfg)));
             free(cfg);
         }
     }
