@@ -943,7 +943,7 @@ typedef struct dof_bodyfile_entry {
 
 typedef struct dof_bodyfile_opts {
     unsigned flags;     /* DOF_BODYFILE_* */
-    FILE *out;          /* dof_bodyfile_write's output */
+    FILE *out;          /* dof_bodyfile_write's output (required) */
     const char *prefix; /* put before every name as is, or NULL */
     /* Filesystems searched for bind sources after the data root's (every
      * volume of the evidence), or NULL. */
@@ -982,7 +982,7 @@ typedef enum dof_timeline_format {
 } dof_timeline_format;
 
 typedef struct dof_timeline_opts {
-    FILE *out;
+    FILE *out; /* where the timeline goes (required) */
     dof_timeline_format format;
     const dof_container *container; /* only this container (its image,
                                        volumes, networks), or NULL */

@@ -5,7 +5,7 @@
 #ifndef DOF_PLUGIN_PRIVATE_H
 #define DOF_PLUGIN_PRIVATE_H
 
-#include "private.h"
+#include "base/base_private.h"
 
 #include <sqlite3.h>
 

@@ -5,7 +5,7 @@
  * (tests/lib/bbolt_fixture.py over images/synth/bbolt.py, listing made
  * from its input dict); damaged files; Docker volumes and networks.
  */
-#include "bbolt.h"
+#include "engine/docker/docker_private.h"
 #include "tap.h"
 
 #include <stdlib.h>

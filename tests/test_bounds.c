@@ -8,8 +8,8 @@
  * mke2fs -d (inode numbers from TSK's ifind); logs are served from memory,
  * including gzip bombs made here with zlib.
  */
-#include "docker_private.h"
-#include "logs_private.h"
+#include "engine/docker/docker_private.h"
+#include "logs/logs_private.h"
 #include "tap.h"
 
 #include <stdlib.h>

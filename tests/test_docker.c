@@ -4,7 +4,7 @@
  * repositories.json, image configs, host-side settings.
  * Expected ChainIDs were computed with sha256sum(1), not with dof.
  */
-#include "docker_private.h"
+#include "engine/docker/docker_private.h"
 #include "tap.h"
 
 #include <stdlib.h>

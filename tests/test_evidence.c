@@ -5,7 +5,7 @@
  * expected offsets come from sgdisk, the hashes from md5sum/sha1sum, the
  * damaged E01 sectors from ewfverify, the file bytes from the original.
  */
-#include "private.h"
+#include "base/base_private.h"
 #include "tap.h"
 
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * Fixtures come from tests/fs_mkimg.sh; expected values are the ones the
  * script set or read back with debugfs/stat(1), never dof's own output.
  */
-#include "fs_private.h"
+#include "fs/fs_private.h"
 #include "tap.h"
 
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * streaming engine (rotation order, gzip, partial pieces, caps, damage),
  * and dof_log_open on a small ext4 image built with mke2fs -d.
  */
-#include "logs_private.h"
+#include "logs/logs_private.h"
 #include "tap.h"
 
 #include <stdlib.h>

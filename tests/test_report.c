@@ -3,7 +3,7 @@
  * values, nulls for never, name encoding, 9-digit times, the envelope,
  * filters, history sizes, the pseudo-Dockerfile, de.py shapes.
  */
-#include "report_private.h"
+#include "report/report_private.h"
 #include "tap.h"
 
 #include <stdlib.h>

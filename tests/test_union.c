@@ -3,7 +3,7 @@
  * time (tests/union_mkimg.sh: mke2fs -d + debugfs whiteouts, opaque and
  * redirect xattrs).  Expected values are the ones the script wrote.
  */
-#include "union_private.h"
+#include "view/union_private.h"
 #include "tap.h"
 
 #include <stdlib.h>

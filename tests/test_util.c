@@ -1,7 +1,7 @@
 /*
  * test_util.c - time parsing/formatting, name encoding, arena, ctx.
  */
-#include "private.h"
+#include "base/base_private.h"
 #include "tap.h"
 
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * `good` tampered with debugfs (a planted file, a changed mode, a
  * removed file, a changed byte of same size) are named as such.
  */
-#include "verify_private.h"
+#include "view/verify_private.h"
 #include "tap.h"
 
 #include <stdlib.h>

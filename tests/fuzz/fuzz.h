@@ -10,7 +10,7 @@
 #ifndef DOF_FUZZ_H
 #define DOF_FUZZ_H
 
-#include "private.h"
+#include "base/base_private.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -3,7 +3,7 @@
  * open, walk every bucket recursively, the copy-on-write leftovers, and
  * Docker's volume and network records on top of it.
  */
-#include "bbolt.h"
+#include "engine/docker/docker_private.h"
 #include "fuzz.h"
 
 typedef struct walk {

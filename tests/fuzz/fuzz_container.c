@@ -4,7 +4,7 @@
  * dof_docker_container_parse).  Input: config, "\n--\n", hostconfig;
  * a first byte 0x01 (skipped) picks the pre-1.10 layout.
  */
-#include "docker_private.h"
+#include "engine/docker/docker_private.h"
 #include "fuzz.h"
 
 FUZZ_TARGET(container)

@@ -4,7 +4,7 @@
  * block and the inode-location arithmetic (its group descriptor read is
  * served from the input itself).
  */
-#include "fs_private.h"
+#include "fs/fs_private.h"
 #include "fuzz.h"
 
 typedef struct span {

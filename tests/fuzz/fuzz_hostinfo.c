@@ -3,7 +3,7 @@
  * daemon.json, systemd units, /etc/group, ~/.docker/config.json, shell
  * histories, the dpkg status file.  Every parser gets the whole input.
  */
-#include "docker_private.h"
+#include "engine/docker/docker_private.h"
 #include "fuzz.h"
 
 FUZZ_TARGET(hostinfo)

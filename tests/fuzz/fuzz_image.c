@@ -3,7 +3,7 @@
  * (core/docker_image.c, dof_docker_image_parse) and the layer ChainID
  * arithmetic over its diff_ids.
  */
-#include "docker_private.h"
+#include "engine/docker/docker_private.h"
 #include "fuzz.h"
 
 FUZZ_TARGET(image)

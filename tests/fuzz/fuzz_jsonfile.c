@@ -4,7 +4,7 @@
  * decoded buffers are consistent.
  */
 #include "fuzz.h"
-#include "logs_private.h"
+#include "logs/logs_private.h"
 
 FUZZ_TARGET(jsonfile)
 {

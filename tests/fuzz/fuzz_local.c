@@ -4,7 +4,7 @@
  * input.
  */
 #include "fuzz.h"
-#include "logs_private.h"
+#include "logs/logs_private.h"
 
 static void
 inside(const uint8_t *data, size_t size, const char *p, size_t n)

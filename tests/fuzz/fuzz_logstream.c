@@ -7,7 +7,7 @@
  * a bomb stops quickly.
  */
 #include "fuzz.h"
-#include "logs_private.h"
+#include "logs/logs_private.h"
 
 typedef struct mfile {
     const uint8_t *p;

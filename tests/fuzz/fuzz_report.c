@@ -6,7 +6,7 @@
  * shape.  Every JSON document written must parse back as JSON.
  */
 #include "fuzz.h"
-#include "report_private.h"
+#include "report/report_private.h"
 
 typedef struct src {
     const uint8_t *p;

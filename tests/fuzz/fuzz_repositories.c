@@ -2,7 +2,7 @@
  * fuzz_repositories.c - image/<driver>/repositories.json and pre-1.10
  * repositories-<driver> (dof_docker_repositories_parse).
  */
-#include "docker_private.h"
+#include "engine/docker/docker_private.h"
 #include "fuzz.h"
 
 FUZZ_TARGET(repositories)

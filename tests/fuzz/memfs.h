@@ -19,7 +19,7 @@
 #ifndef DOF_FUZZ_MEMFS_H
 #define DOF_FUZZ_MEMFS_H
 
-#include "fs_private.h"
+#include "fs/fs_private.h"
 
 #define MEMFS_MAX_NODES 4096
 #define MEMFS_MAX_DEPTH 48

@@ -30,7 +30,7 @@
  * first IMAGE: bytes that differ must be zeros already reported by a
  * warning naming the E01 and those sectors.
  */
-#include "fs_private.h"
+#include "fs/fs_private.h"
 #include "../tap.h"
 
 #include <errno.h>

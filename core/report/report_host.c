@@ -1,0 +1,498 @@
+/*
+ * report_host.c - status (evidence, volumes, data roots, host side),
+ * list-volumes and list-networks.
+ */
+#include "report/report_private.h"
+
+#include <stdlib.h>
+
+#define RECOVERY_NOTE                                                         \
+    "ext4 journal needs recovery: TSK does not replay it; the on-disk "       \
+    "state may be older than what the host saw"
+
+static int
+is_running(dof_state s)
+{
+    return s == DOF_STATE_RUNNING || s == DOF_STATE_PAUSED ||
+           s == DOF_STATE_RESTARTING;
+}
+
+static size_t
+untagged(const dof_root *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nimages; i++)
+        n += r->images[i].ntags == 0;
+    return n;
+}
+
+static json_object *
+volume_json(const dof_volume *v)
+{
+    json_object *o = json_object_new_object();
+
+    if (o == NULL)
+        return NULL;
+    json_object_object_add(o, "index", json_object_new_int64(v->index));
+    json_object_object_add(o, "offset_bytes", dof_rj_u64(v->offset_bytes));
+    json_object_object_add(o, "length_bytes", dof_rj_u64(v->length_bytes));
+    json_object_object_add(o, "description", dof_rj_str(v->desc));
+    json_object_object_add(o, "signature", dof_rj_str(v->signature));
+    json_object_object_add(o, "filesystem",
+                           v->fs ? dof_rj_str(dof_fs_type_name(v->fs)) : NULL);
+    json_object_object_add(o, "note", dof_rj_str(v->note));
+    return o;
+}
+
+static json_object *
+root_json(const dof_root *r)
+{
+    json_object *o = json_object_new_object(), *c, *bs, *im;
+    static const dof_state states[] = {
+        DOF_STATE_CREATED,    DOF_STATE_RUNNING,  DOF_STATE_PAUSED,
+        DOF_STATE_RESTARTING, DOF_STATE_REMOVING, DOF_STATE_EXITED,
+        DOF_STATE_DEAD,       DOF_STATE_UNKNOWN};
+    size_t running = 0;
+
+    if (o == NULL)
+        return NULL;
+#define ADD(k, v) json_object_object_add(o, k, v)
+    ADD("volume_index", json_object_new_int64(r->volume_index));
+    ADD("volume_offset_bytes", dof_rj_u64(r->volume_offset_bytes));
+    ADD("path", dof_rj_str(r->path));
+    ADD("found_by", dof_rj_str(r->found_by));
+    ADD("host_path", dof_rj_str(r->host_path));
+    ADD("engine_version", dof_rj_str(r->engine_version));
+    ADD("engine_id", dof_rj_str(r->engine_id));
+    ADD("storage_driver", dof_rj_str(r->driver));
+    ADD("swarm_member", json_object_new_boolean(r->swarm_member));
+    ADD("swarm_node_id", dof_rj_str(r->swarm_node_id));
+    ADD("swarm_addr", dof_rj_str(r->swarm_addr));
+    c = json_object_new_object();
+    bs = json_object_new_object();
+    for (size_t i = 0; i < r->ncontainers; i++)
+        running += is_running(r->containers[i].state);
+    for (size_t s = 0; bs && s < sizeof(states) / sizeof(states[0]); s++) {
+        size_t k = 0;
+        for (size_t i = 0; i < r->ncontainers; i++)
+            k += r->containers[i].state == states[s];
+        if (k)
+            json_object_object_add(bs, dof_state_name(states[s]),
+                                   json_object_new_int64((int64_t)k));
+    }
+    if (c != NULL) {
+        json_object_object_add(c, "total",
+                               json_object_new_int64((int64_t)r->ncontainers));
+        json_object_object_add(c, "running",
+                               json_object_new_int64((int64_t)running));
+        json_object_object_add(c, "by_state", bs);
+    }
+    else {
+        json_object_put(bs);
+    }
+    ADD("containers", c);
+    im = json_object_new_object();
+    if (im != NULL) {
+        json_object_object_add(im, "total",
+                               json_object_new_int64((int64_t)r->nimages));
+        json_object_object_add(im, "untagged",
+                               json_object_new_int64((int64_t)untagged(r)));
+    }
+    ADD("images", im);
+    ADD("volumes", json_object_new_int64((int64_t)r->nvolumes));
+    ADD("networks", json_object_new_int64((int64_t)r->nnetworks));
+    ADD("journal_needs_recovery",
+        json_object_new_boolean(r->journal_needs_recovery));
+    ADD("journal_note", r->journal_needs_recovery
+                            ? json_object_new_string(RECOVERY_NOTE)
+                            : NULL);
+    ADD("other_stores", dof_rj_strv(r->other_stores, r->nother_stores));
+#undef ADD
+    return o;
+}
+
+static json_object *
+hostinfo_json(const dof_hostinfo *h)
+{
+    json_object *o = json_object_new_object();
+
+    if (o == NULL)
+        return NULL;
+#define ADD(k, v) json_object_object_add(o, k, v)
+    ADD("volume_index", json_object_new_int64(h->volume_index));
+    ADD("volume_offset_bytes", dof_rj_u64(h->volume_offset_bytes));
+    ADD("daemon_json_path", dof_rj_str(h->daemon_json_path));
+    ADD("data_root_setting", dof_rj_str(h->data_root_setting));
+    ADD("storage_driver_setting", dof_rj_str(h->storage_driver_setting));
+    ADD("log_driver_setting", dof_rj_str(h->log_driver_setting));
+    ADD("insecure_registries",
+        dof_rj_strv(h->insecure_registries, h->ninsecure_registries));
+    ADD("api_tcp", dof_rj_strv(h->api_tcp, h->napi_tcp));
+    ADD("docker_group", dof_rj_strv(h->docker_group, h->ndocker_group));
+    ADD("credentials", dof_rj_strv(h->credentials, h->ncredentials));
+    ADD("shell_histories", dof_rj_strv(h->histories, h->nhistories));
+#undef ADD
+    return o;
+}
+
+static void
+text_list(FILE *f, const char *label, const char *const *v, size_t n)
+{
+    fprintf(f, "  %s:", label);
+    if (n == 0)
+        fputs(" none", f);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ", " : " ", f);
+        dof_rt_put(f, v[i]);
+    }
+    fputc('\n', f);
+}
+
+static void
+status_text(FILE *f, const dof_evidence *ev, const dof_host *host,
+            size_t nwarn)
+{
+    size_t nroots = host ? dof_host_root_count(host) : 0;
+    size_t ninfo = host ? dof_host_info_count(host) : 0;
+
+    fputs("Evidence: ", f);
+    dof_rt_put(f, dof_evidence_path(ev));
+    fputs("\n  format: ", f);
+    dof_rt_put(f, dof_evidence_format(ev));
+    fprintf(f, "\n  size: %llu bytes\n  volume system: ",
+            (unsigned long long)dof_evidence_size(ev));
+    dof_rt_put(f, dof_evidence_vs_type(ev));
+    fputc('\n', f);
+    if (dof_evidence_stored_md5(ev)) {
+        fputs("  stored MD5: ", f);
+        dof_rt_put(f, dof_evidence_stored_md5(ev));
+        fputc('\n', f);
+    }
+    if (dof_evidence_stored_sha1(ev)) {
+        fputs("  stored SHA1: ", f);
+        dof_rt_put(f, dof_evidence_stored_sha1(ev));
+        fputc('\n', f);
+    }
+    for (size_t i = 0; i < dof_evidence_volume_count(ev); i++) {
+        const dof_volume *v = dof_evidence_volume(ev, i);
+        if (v == NULL)
+            continue;
+        fprintf(f, "Volume %u at byte offset %llu (%llu bytes): ", v->index,
+                (unsigned long long)v->offset_bytes,
+                (unsigned long long)v->length_bytes);
+        dof_rt_put(f, v->signature);
+        if (v->desc && *v->desc) {
+            fputs(" \"", f);
+            dof_rt_put(f, v->desc);
+            fputc('"', f);
+        }
+        if (v->note) {
+            fputs(": ", f);
+            dof_rt_put(f, v->note);
+        }
+        fputc('\n', f);
+    }
+    for (size_t r = 0; r < nroots; r++) {
+        const dof_root *rt = dof_host_root(host, r);
+        size_t running = 0;
+        fputs("Docker data root ", f);
+        dof_rt_put(f, rt->path);
+        fprintf(f, " on volume %u at byte offset %llu\n", rt->volume_index,
+                (unsigned long long)rt->volume_offset_bytes);
+        fputs("  found by: ", f);
+        dof_rt_put(f, rt->found_by);
+        if (rt->host_path && strcmp(rt->host_path, rt->path) != 0) {
+            fputs("\n  path on the running host: ", f);
+            dof_rt_put(f, rt->host_path);
+        }
+        fputs("\n  engine version: ", f);
+        dof_rt_put(f, rt->engine_version ? rt->engine_version : "unknown");
+        if (rt->engine_id) {
+            fputs("\n  engine id: ", f);
+            dof_rt_put(f, rt->engine_id);
+        }
+        fputs("\n  storage driver: ", f);
+        dof_rt_put(f, rt->driver);
+        fputs("\n  swarm: ", f);
+        if (rt->swarm_member) {
+            fputs("member, node ", f);
+            dof_rt_put(f, rt->swarm_node_id);
+            fputs(", address ", f);
+            dof_rt_put(f, rt->swarm_addr);
+        }
+        else {
+            fputs("not a member", f);
+        }
+        for (size_t i = 0; i < rt->ncontainers; i++)
+            running += is_running(rt->containers[i].state);
+        fprintf(f,
+                "\n  containers: %zu (%zu up: running, paused or "
+                "restarting)",
+                rt->ncontainers, running);
+        for (int s = DOF_STATE_UNKNOWN; s <= DOF_STATE_DEAD; s++) {
+            size_t k = 0;
+            for (size_t i = 0; i < rt->ncontainers; i++)
+                k += (int)rt->containers[i].state == s;
+            if (k)
+                fprintf(f, ", %zu %s", k, dof_state_name((dof_state)s));
+        }
+        fprintf(f, "\n  images: %zu (%zu untagged)\n", rt->nimages,
+                untagged(rt));
+        fprintf(f, "  volumes: %zu\n  networks: %zu\n", rt->nvolumes,
+                rt->nnetworks);
+        if (rt->journal_needs_recovery)
+            fprintf(f, "  %s\n", RECOVERY_NOTE);
+        text_list(f, "other stores not read yet", rt->other_stores,
+                  rt->nother_stores);
+    }
+    for (size_t i = 0; i < ninfo; i++) {
+        const dof_hostinfo *h = dof_host_info(host, i);
+        fprintf(f, "Host side on volume %u at byte offset %llu\n",
+                h->volume_index, (unsigned long long)h->volume_offset_bytes);
+        fputs("  daemon.json: ", f);
+        dof_rt_put(f, h->daemon_json_path ? h->daemon_json_path : "none");
+        fputc('\n', f);
+        if (h->data_root_setting) {
+            fputs("  data-root: ", f);
+            dof_rt_put(f, h->data_root_setting);
+            fputc('\n', f);
+        }
+        if (h->storage_driver_setting) {
+            fputs("  storage-driver: ", f);
+            dof_rt_put(f, h->storage_driver_setting);
+            fputc('\n', f);
+        }
+        if (h->log_driver_setting) {
+            fputs("  log-driver: ", f);
+            dof_rt_put(f, h->log_driver_setting);
+            fputc('\n', f);
+        }
+        text_list(f, "insecure registries", h->insecure_registries,
+                  h->ninsecure_registries);
+        text_list(f, "exposed TCP API", h->api_tcp, h->napi_tcp);
+        text_list(f, "docker group members", h->docker_group,
+                  h->ndocker_group);
+        text_list(f, "stored registry credentials", h->credentials,
+                  h->ncredentials);
+        text_list(f, "shell histories with docker commands", h->histories,
+                  h->nhistories);
+    }
+    if (nroots == 0)
+        fputs("No Docker data root found.\n", f);
+    fprintf(f, "Warnings: %zu\n", nwarn);
+}
+
+int
+dof_report_status(dof_ctx *ctx, const dof_report_opts *o,
+                  const dof_evidence *ev, const dof_host *host)
+{
+    json_object *s, *e, *a;
+    size_t nroots = host ? dof_host_root_count(host) : 0;
+    size_t ninfo = host ? dof_host_info_count(host) : 0;
+
+    if (ev == NULL)
+        return dof_set_error(ctx, DOF_ERR_ARG, "no evidence");
+    if (!o->json) {
+        status_text(o->out, ev, host, dof_warning_count(ctx));
+        return dof_rt_finish(ctx, o->out);
+    }
+    s = json_object_new_object();
+    e = json_object_new_object();
+    if (s == NULL || e == NULL) {
+        json_object_put(s);
+        json_object_put(e);
+        return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
+    }
+    json_object_object_add(e, "path", dof_rj_str(dof_evidence_path(ev)));
+    json_object_object_add(e, "format", dof_rj_str(dof_evidence_format(ev)));
+    json_object_object_add(e, "size_bytes", dof_rj_u64(dof_evidence_size(ev)));
+    json_object_object_add(e, "volume_system",
+                           dof_rj_str(dof_evidence_vs_type(ev)));
+    a = json_object_new_array();
+    for (size_t i = 0; a && i < dof_evidence_volume_count(ev); i++) {
+        const dof_volume *v = dof_evidence_volume(ev, i);
+        if (v != NULL)
+            json_object_array_add(a, volume_json(v));
+    }
+    json_object_object_add(e, "volumes", a);
+    json_object_object_add(s, "evidence", e);
+    a = json_object_new_array();
+    for (size_t r = 0; a && r < nroots; r++)
+        json_object_array_add(a, root_json(dof_host_root(host, r)));
+    json_object_object_add(s, "data_roots", a);
+    a = json_object_new_array();
+    for (size_t i = 0; a && i < ninfo; i++)
+        json_object_array_add(a, hostinfo_json(dof_host_info(host, i)));
+    json_object_object_add(s, "host", a);
+    json_object_object_add(
+        s, "warnings_count",
+        json_object_new_int64((int64_t)dof_warning_count(ctx)));
+    return dof_rj_envelope_write(ctx, o, "status", s);
+}
+
+/* ---- volumes ---- */
+
+json_object *
+dof_report_volume_json(const dof_docker_volume *v)
+{
+    json_object *j = json_object_new_object();
+    const dof_root *r = v->root;
+
+    if (j == NULL)
+        return NULL;
+#define ADD(k, x) json_object_object_add(j, k, x)
+    ADD("name", dof_rj_str(v->name));
+    ADD("driver", dof_rj_str(v->driver));
+    ADD("labels", dof_rj_kv(v->labels, v->nlabels));
+    ADD("options", dof_rj_kv(v->options, v->noptions));
+    ADD("data_path", dof_rj_str(v->data_path));
+    ADD("created", dof_rj_time(v->created));
+    ADD("in_metadata", json_object_new_boolean(v->in_metadata));
+    ADD("anonymous", json_object_new_boolean(v->anonymous));
+    ADD("mount_type", dof_rj_str(v->mount_type));
+    ADD("mount_opts", dof_rj_str(v->mount_opts));
+    ADD("mount_device", dof_rj_str(v->mount_device));
+    ADD("containers", dof_rj_strv(v->containers, v->ncontainers));
+    ADD("data_root", dof_rj_str(r ? r->path : NULL));
+    ADD("volume_offset_bytes", r ? dof_rj_u64(r->volume_offset_bytes) : NULL);
+#undef ADD
+    return j;
+}
+
+int
+dof_report_volumes(dof_ctx *ctx, const dof_report_opts *o,
+                   const dof_host *host)
+{
+    FILE *f = o->out;
+    size_t nroots = dof_host_root_count(host);
+
+    if (o->json) {
+        json_object *a = json_object_new_array();
+        if (a == NULL)
+            return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
+        for (size_t r = 0; r < nroots; r++) {
+            const dof_root *rt = dof_host_root(host, r);
+            for (size_t i = 0; i < rt->nvolumes; i++)
+                json_object_array_add(a,
+                                      dof_report_volume_json(&rt->volumes[i]));
+        }
+        return dof_rj_envelope_write(ctx, o, "volumes", a);
+    }
+    fprintf(f, "%-10s  %-64s  %-23s  %s\n", "DRIVER", "VOLUME NAME", "CREATED",
+            "CONTAINERS");
+    for (size_t r = 0; r < nroots; r++) {
+        const dof_root *rt = dof_host_root(host, r);
+        for (size_t i = 0; i < rt->nvolumes; i++) {
+            const dof_docker_volume *v = &rt->volumes[i];
+            char t[40];
+            char *d = dof_rt_enc(v->driver ? v->driver : "-");
+            char *nm = dof_rt_enc(v->name);
+            fprintf(f, "%-10s  %-64s  %-23s  ", d ? d : "?", nm ? nm : "?",
+                    dof_rt_time(v->created, t, sizeof(t)));
+            free(d);
+            free(nm);
+            for (size_t k = 0; k < v->ncontainers; k++) {
+                if (k)
+                    fputs(",", f);
+                dof_rt_put(f, v->containers[k]);
+            }
+            if (v->ncontainers == 0)
+                fputc('-', f);
+            if (!v->in_metadata)
+                fputs("  (not in metadata.db)", f);
+            if (v->data_path == NULL)
+                fputs("  (no _data)", f);
+            fputc('\n', f);
+        }
+    }
+    return dof_rt_finish(ctx, f);
+}
+
+/* ---- networks ---- */
+
+json_object *
+dof_report_network_json(const dof_network *n)
+{
+    json_object *j = json_object_new_object(), *a;
+    const dof_root *r = n->root;
+
+    if (j == NULL)
+        return NULL;
+#define ADD(k, x) json_object_object_add(j, k, x)
+    ADD("id", dof_rj_str(n->id));
+    ADD("name", dof_rj_str(n->name));
+    ADD("driver", dof_rj_str(n->driver));
+    ADD("scope", dof_rj_str(n->scope));
+    ADD("internal", json_object_new_boolean(n->internal));
+    ADD("ipv6", json_object_new_boolean(n->ipv6));
+    ADD("created", dof_rj_time(n->created));
+    ADD("subnets", dof_rj_strv(n->subnets, n->nsubnets));
+    ADD("gateways", dof_rj_strv(n->gateways, n->ngateways));
+    a = json_object_new_array();
+    for (size_t i = 0; a && i < n->nendpoints; i++) {
+        const dof_endpoint *e = &n->endpoints[i];
+        json_object *o = json_object_new_object();
+        if (o == NULL)
+            break;
+        json_object_object_add(o, "network", dof_rj_str(e->network));
+        json_object_object_add(o, "endpoint_id", dof_rj_str(e->endpoint_id));
+        json_object_object_add(o, "ip_address", dof_rj_str(e->ip_address));
+        json_object_object_add(o, "mac_address", dof_rj_str(e->mac_address));
+        json_object_object_add(o, "gateway", dof_rj_str(e->gateway));
+        json_object_array_add(a, o);
+    }
+    ADD("endpoints", a);
+    ADD("labels", dof_rj_kv(n->labels, n->nlabels));
+    ADD("data_root", dof_rj_str(r ? r->path : NULL));
+    ADD("volume_offset_bytes", r ? dof_rj_u64(r->volume_offset_bytes) : NULL);
+#undef ADD
+    return j;
+}
+
+int
+dof_report_networks(dof_ctx *ctx, const dof_report_opts *o,
+                    const dof_host *host)
+{
+    FILE *f = o->out;
+    size_t nroots = dof_host_root_count(host);
+
+    if (o->json) {
+        json_object *a = json_object_new_array();
+        if (a == NULL)
+            return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
+        for (size_t r = 0; r < nroots; r++) {
+            const dof_root *rt = dof_host_root(host, r);
+            for (size_t i = 0; i < rt->nnetworks; i++)
+                json_object_array_add(
+                    a, dof_report_network_json(&rt->networks[i]));
+        }
+        return dof_rj_envelope_write(ctx, o, "networks", a);
+    }
+    fprintf(f, "%-12s  %-20s  %-10s  %-6s  %-23s  %s\n", "NETWORK ID", "NAME",
+            "DRIVER", "SCOPE", "CREATED", "SUBNETS");
+    for (size_t r = 0; r < nroots; r++) {
+        const dof_root *rt = dof_host_root(host, r);
+        for (size_t i = 0; i < rt->nnetworks; i++) {
+            const dof_network *n = &rt->networks[i];
+            char t[40], idb[13];
+            char *nm = dof_rt_enc(n->name);
+            char *d = dof_rt_enc(n->driver ? n->driver : "-");
+            char *sc = dof_rt_enc(n->scope ? n->scope : "-");
+            fprintf(f, "%-12s  %-20s  %-10s  %-6s  %-23s  ",
+                    dof_rt_short_id(n->id, idb), nm ? nm : "?", d ? d : "?",
+                    sc ? sc : "?", dof_rt_time(n->created, t, sizeof(t)));
+            free(nm);
+            free(d);
+            free(sc);
+            for (size_t k = 0; k < n->nsubnets; k++) {
+                if (k)
+                    fputs(",", f);
+                dof_rt_put(f, n->subnets[k]);
+            }
+            if (n->nsubnets == 0)
+                fputc('-', f);
+            fputc('\n', f);
+        }
+    }
+    return dof_rt_finish(ctx, f);
+}
