@@ -143,10 +143,18 @@ DOF_API char *dof_name_encode(const char *raw, size_t len, const char *also);
 typedef struct dof_evidence dof_evidence;
 typedef struct dof_fs dof_fs;
 
-/* One volume (partition, or the whole image when there is no volume
- * system, or the directory of a directory evidence). */
-typedef struct dof_volume {
-    unsigned index;        /* 0-based among the volumes listed */
+/* One partition of the evidence: a partition-table entry, or the whole
+ * image when there is no partition table, or the directory of a
+ * directory evidence.  ("Volume" in dof's own words means an engine's
+ * volume, dof_docker_volume; the JSON keeps status.evidence.volumes[].) */
+typedef struct dof_partition {
+    unsigned index; /* 0-based among the partitions listed */
+    /* Where it is, as the user names it (--volume, text, JSON, case
+     * database): "p2" for the 2nd partition as Linux numbers it
+     * (/dev/sda2; DOS logical partitions from p5), "0" for a bare
+     * filesystem at the start of the image or at -o SECTORS, "dir" for a
+     * directory evidence.  Later: "p2/lvm:vg/lv" for a logical volume. */
+    const char *address;
     uint64_t offset_bytes; /* byte offset in the image */
     uint64_t length_bytes; /* 0 if unknown */
     const char *desc;      /* partition name / description, or "" */
@@ -154,12 +162,29 @@ typedef struct dof_volume {
                               "swap", "dir", "unknown" */
     const char *note;      /* why it is not readable, or NULL */
     dof_fs *fs;            /* opened filesystem, or NULL */
-} dof_volume;
+} dof_partition;
 
+/* How to open evidence (dof_evidence_opts_init() first). */
+typedef struct dof_evidence_opts {
+    /* >= 0: no partition detection; one filesystem at this offset in
+     * 512-byte sectors (TSK's -o), address "0".  -1 (default): detect. */
+    int64_t offset_sectors;
+    /* Only the partition with this address ("p2", "0"); the others are
+     * neither listed nor opened.  NULL (default): every partition.  An
+     * address the evidence does not have is DOF_ERR_ARG, and the message
+     * lists the addresses it has. */
+    const char *volume;
+} dof_evidence_opts;
+
+/* offset_sectors = -1, volume = NULL. */
+DOF_API void dof_evidence_opts_init(dof_evidence_opts *o);
 /* Open one evidence item read-only: an image file (first segment of
  * split/E01), or a directory (a mounted or extracted host root).
- * offset_sectors < 0: detect the volume system and open every volume;
- * otherwise open one filesystem at that offset (512-byte sectors). */
+ * opts may be NULL (the defaults). */
+DOF_API int dof_evidence_open_opts(dof_ctx *ctx, const char *path,
+                                   const dof_evidence_opts *opts,
+                                   dof_evidence **out);
+/* dof_evidence_open_opts with offset_sectors as given (-1: detect). */
 DOF_API int dof_evidence_open(dof_ctx *ctx, const char *path,
                               int64_t offset_sectors, dof_evidence **out);
 DOF_API void dof_evidence_close(dof_evidence *ev);
@@ -169,9 +194,12 @@ DOF_API const char *dof_evidence_format(const dof_evidence *ev);
 /* "gpt", "dos", "none", "dir" */
 DOF_API const char *dof_evidence_vs_type(const dof_evidence *ev);
 DOF_API uint64_t dof_evidence_size(const dof_evidence *ev);
-DOF_API size_t dof_evidence_volume_count(const dof_evidence *ev);
-DOF_API const dof_volume *dof_evidence_volume(const dof_evidence *ev,
-                                              size_t i);
+DOF_API size_t dof_evidence_partition_count(const dof_evidence *ev);
+DOF_API const dof_partition *dof_evidence_partition(const dof_evidence *ev,
+                                                    size_t i);
+/* The partition with this address, or NULL. */
+DOF_API const dof_partition *
+dof_evidence_partition_find(const dof_evidence *ev, const char *address);
 /* Hashes stored in an E01 header (hex), or NULL. */
 DOF_API const char *dof_evidence_stored_md5(const dof_evidence *ev);
 DOF_API const char *dof_evidence_stored_sha1(const dof_evidence *ev);

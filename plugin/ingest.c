@@ -480,9 +480,9 @@ dof_case_ingest(dof_ctx *ctx, dof_case *cs, const char *path,
         DOF_OK)
         goto failed;
     {
-        size_t nv = dof_evidence_volume_count(ing.ev), nfs = 0;
+        size_t nv = dof_evidence_partition_count(ing.ev), nfs = 0;
         for (size_t i = 0; i < nv; i++)
-            if (dof_evidence_volume(ing.ev, i)->fs)
+            if (dof_evidence_partition(ing.ev, i)->fs)
                 nfs++;
         if (nfs == 0) {
             rc = dof_set_error(ctx, DOF_ERR_EVIDENCE,

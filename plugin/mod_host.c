@@ -52,8 +52,8 @@ run(dof_ing *ing)
     sqlite3_stmt *st;
     int rc;
 
-    for (size_t i = 0; i < dof_evidence_volume_count(ing->ev); i++) {
-        const dof_volume *v = dof_evidence_volume(ing->ev, i);
+    for (size_t i = 0; i < dof_evidence_partition_count(ing->ev); i++) {
+        const dof_partition *v = dof_evidence_partition(ing->ev, i);
         if ((st = ing_stmt(ing, SQL_VOL)) == NULL)
             return DOF_ERR_DB;
         ing_bind_i64(st, 1, ing->eid);

@@ -528,7 +528,7 @@ test_volumes_load(void)
     dof_ctx *ctx = dof_ctx_new();
     dof_arena *a = dof_arena_new();
     dof_evidence *ev = NULL;
-    const dof_volume *vol;
+    const dof_partition *vol;
     dof_root root;
     dof_rootb rb;
     struct stat st;
@@ -552,8 +552,8 @@ test_volumes_load(void)
         goto done;
     }
     if (dof_evidence_open(ctx, tree, -1, &ev) != DOF_OK ||
-        dof_evidence_volume_count(ev) < 1 ||
-        (vol = dof_evidence_volume(ev, 0))->fs == NULL) {
+        dof_evidence_partition_count(ev) < 1 ||
+        (vol = dof_evidence_partition(ev, 0))->fs == NULL) {
         ok(0, "tree opens: %s", dof_errmsg(ctx));
         goto done;
     }

@@ -276,7 +276,7 @@ walk_tests(void)
     char img[300], want[512];
     dof_ctx *ctx = dof_ctx_new();
     dof_evidence *ev = NULL;
-    const dof_volume *v;
+    const dof_partition *v;
     dof_root root;
     dof_container c;
     dof_bodyfile_opts o;
@@ -296,7 +296,7 @@ walk_tests(void)
         dof_ctx_free(ctx);
         return;
     }
-    v = dof_evidence_volume(ev, 0);
+    v = dof_evidence_partition(ev, 0);
     memset(&root, 0, sizeof(root));
     root.path = "/";
     root.fs = v ? v->fs : NULL;

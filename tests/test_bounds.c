@@ -311,7 +311,7 @@ test_symlink_hops(void)
     char dir[] = "/tmp/dof-bounds-XXXXXX", cmd[8400], img[4200];
     dof_ctx *ctx = dof_ctx_new();
     dof_evidence *ev = NULL;
-    const dof_volume *v;
+    const dof_partition *v;
     dof_node node = 0;
     uint64_t want;
 
@@ -336,7 +336,7 @@ test_symlink_hops(void)
     snprintf(img, sizeof(img), "%s/img.raw", dir);
     want = ifind(img, "/target");
     if (dof_evidence_open(ctx, img, -1, &ev) != DOF_OK ||
-        (v = dof_evidence_volume(ev, 0)) == NULL || v->fs == NULL) {
+        (v = dof_evidence_partition(ev, 0)) == NULL || v->fs == NULL) {
         ok(0, "symlink image opens: %s", dof_errmsg(ctx));
         dof_evidence_close(ev);
         dof_ctx_free(ctx);
@@ -606,7 +606,7 @@ test_damaged_inodes(void)
     char dir[] = "/tmp/dof-bounds-XXXXXX", cmd[17000], img[4200];
     dof_ctx *ctx = dof_ctx_new();
     dof_evidence *ev = NULL;
-    const dof_volume *v;
+    const dof_partition *v;
     dof_node node = 0;
     dof_stat st;
     uint64_t dino, lino;
@@ -645,7 +645,7 @@ test_damaged_inodes(void)
         goto done;
     }
     if (dof_evidence_open(ctx, img, -1, &ev) != DOF_OK ||
-        (v = dof_evidence_volume(ev, 0)) == NULL || v->fs == NULL) {
+        (v = dof_evidence_partition(ev, 0)) == NULL || v->fs == NULL) {
         ok(0, "damaged image opens: %s", dof_errmsg(ctx));
         goto done;
     }

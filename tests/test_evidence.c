@@ -51,7 +51,7 @@ F(const char *name)
 
 /* The marker file on a volume's fs, or 0 on any failure. */
 static int
-marker_ok(const dof_volume *v)
+marker_ok(const dof_partition *v)
 {
     dof_node n;
     char *s = NULL;
@@ -69,12 +69,12 @@ marker_ok(const dof_volume *v)
     return good;
 }
 
-static const dof_volume *
+static const dof_partition *
 vol_at(const dof_evidence *ev, uint64_t off)
 {
-    for (size_t i = 0; i < dof_evidence_volume_count(ev); i++)
-        if (dof_evidence_volume(ev, i)->offset_bytes == off)
-            return dof_evidence_volume(ev, i);
+    for (size_t i = 0; i < dof_evidence_partition_count(ev); i++)
+        if (dof_evidence_partition(ev, i)->offset_bytes == off)
+            return dof_evidence_partition(ev, i);
     return NULL;
 }
 
@@ -83,7 +83,7 @@ static void
 check_gpt(dof_ctx *ctx, const char *file, const char *format)
 {
     dof_evidence *ev = NULL;
-    const dof_volume *v;
+    const dof_partition *v;
     int rc = dof_evidence_open(ctx, F(file), -1, &ev);
 
     is_int(rc, DOF_OK, "%s: opens (%s)", file, dof_errmsg(ctx));
@@ -93,7 +93,7 @@ check_gpt(dof_ctx *ctx, const char *file, const char *format)
     is_str(dof_evidence_vs_type(ev), "gpt", "%s: vs type", file);
     ok(dof_evidence_size(ev) >= TU("size"), "%s: size %llu", file,
        (unsigned long long)dof_evidence_size(ev));
-    is_int(dof_evidence_volume_count(ev), 4, "%s: 4 partitions", file);
+    is_int(dof_evidence_partition_count(ev), 4, "%s: 4 partitions", file);
     v = vol_at(ev, TU("p1"));
     ok(v && v->fs && strcmp(v->signature, "ext4") == 0 && v->note == NULL,
        "%s: p1 ext4 at %s", file, T("p1"));
@@ -129,10 +129,10 @@ test_more(dof_ctx *ctx)
     is_int(dof_evidence_open(ctx, F("fs.raw"), -1, &ev), DOF_OK, "bare fs");
     if (ev) {
         is_str(dof_evidence_vs_type(ev), "none", "bare: no volume system");
-        is_int(dof_evidence_volume_count(ev), 1, "bare: one volume");
-        ok(dof_evidence_volume(ev, 0)->offset_bytes == 0, "bare: at 0");
-        is_str(dof_evidence_volume(ev, 0)->signature, "ext4", "bare: ext4");
-        ok(marker_ok(dof_evidence_volume(ev, 0)), "bare: marker");
+        is_int(dof_evidence_partition_count(ev), 1, "bare: one volume");
+        ok(dof_evidence_partition(ev, 0)->offset_bytes == 0, "bare: at 0");
+        is_str(dof_evidence_partition(ev, 0)->signature, "ext4", "bare: ext4");
+        ok(marker_ok(dof_evidence_partition(ev, 0)), "bare: marker");
     }
     dof_evidence_close(ev);
     ev = NULL;
@@ -142,17 +142,17 @@ test_more(dof_ctx *ctx)
         dof_evidence_open(ctx, F("gpt.raw"), (int64_t)TU("p1_sectors"), &ev),
         DOF_OK, "offset open");
     if (ev) {
-        is_int(dof_evidence_volume_count(ev), 1, "offset: one volume");
-        ok(dof_evidence_volume(ev, 0)->offset_bytes == TU("p1"),
+        is_int(dof_evidence_partition_count(ev), 1, "offset: one volume");
+        ok(dof_evidence_partition(ev, 0)->offset_bytes == TU("p1"),
            "offset: in bytes");
-        ok(marker_ok(dof_evidence_volume(ev, 0)), "offset: marker");
+        ok(marker_ok(dof_evidence_partition(ev, 0)), "offset: marker");
     }
     dof_evidence_close(ev);
     ev = NULL;
     rc = dof_evidence_open(ctx, F("gpt.raw"), 10, &ev);
     is_int(rc, DOF_OK, "offset without a filesystem still opens");
-    ok(ev && dof_evidence_volume(ev, 0)->fs == NULL &&
-           dof_evidence_volume(ev, 0)->note != NULL,
+    ok(ev && dof_evidence_partition(ev, 0)->fs == NULL &&
+           dof_evidence_partition(ev, 0)->note != NULL,
        "offset without fs: noted");
     dof_evidence_close(ev);
     ev = NULL;
@@ -176,11 +176,11 @@ test_more(dof_ctx *ctx)
         ok(rc == DOF_OK || rc == DOF_ERR_EVIDENCE,
            "truncated: opens or fails cleanly (%d %s)", rc, dof_errmsg(ctx));
         if (ev) {
-            const dof_volume *v1 = vol_at(ev, TU("p1"));
+            const dof_partition *v1 = vol_at(ev, TU("p1"));
             ok(v1 && strcmp(v1->signature, "ext4") == 0,
                "truncated: p1 found from the primary GPT");
-            for (size_t i = 0; i < dof_evidence_volume_count(ev); i++) {
-                const dof_volume *v = dof_evidence_volume(ev, i);
+            for (size_t i = 0; i < dof_evidence_partition_count(ev); i++) {
+                const dof_partition *v = dof_evidence_partition(ev, i);
                 dof_node n;
                 char *s = NULL;
                 size_t len;
@@ -204,8 +204,8 @@ test_more(dof_ctx *ctx)
     is_int(dof_evidence_open(ctx, F("tree"), -1, &ev), DOF_OK, "directory");
     if (ev) {
         is_str(dof_evidence_format(ev), "dir", "dir: format");
-        is_str(dof_evidence_volume(ev, 0)->signature, "dir", "dir: sig");
-        ok(marker_ok(dof_evidence_volume(ev, 0)), "dir: marker");
+        is_str(dof_evidence_partition(ev, 0)->signature, "dir", "dir: sig");
+        ok(marker_ok(dof_evidence_partition(ev, 0)), "dir: marker");
     }
     dof_evidence_close(ev);
     ev = NULL;
@@ -316,7 +316,7 @@ random_bin_mismatches(const dof_evidence *ev, const unsigned char *orig,
                       size_t olen, uint64_t data_at, const uint64_t *bad0,
                       const uint64_t *bad1, size_t nbad, size_t *nzero)
 {
-    const dof_volume *v = vol_at(ev, TU("p1"));
+    const dof_partition *v = vol_at(ev, TU("p1"));
     static unsigned char buf[512];
     static const unsigned char zero[512];
     size_t wrong = 0;

@@ -443,8 +443,8 @@ recovery(dof_ctx *ctx)
     }
     is_int(dof_evidence_open(ctx, img, -1, &ev), DOF_OK,
            "open needs_recovery image");
-    if (ev && dof_evidence_volume(ev, 0)->fs)
-        is_int(dof_fs_needs_recovery(dof_evidence_volume(ev, 0)->fs), 1,
+    if (ev && dof_evidence_partition(ev, 0)->fs)
+        is_int(dof_fs_needs_recovery(dof_evidence_partition(ev, 0)->fs), 1,
                "needs_recovery detected");
     else
         ok(0, "needs_recovery image has a filesystem");
@@ -492,8 +492,9 @@ main(void)
 
     snprintf(path, sizeof(path), "%s/ext4.raw", fix);
     is_int(dof_evidence_open(ctx, path, -1, &ev), DOF_OK, "open ext4 image");
-    if (ev && dof_evidence_volume(ev, 0) && dof_evidence_volume(ev, 0)->fs) {
-        dof_fs *fs = dof_evidence_volume(ev, 0)->fs;
+    if (ev && dof_evidence_partition(ev, 0) &&
+        dof_evidence_partition(ev, 0)->fs) {
+        dof_fs *fs = dof_evidence_partition(ev, 0)->fs;
         is_str(dof_fs_type_name(fs), "ext4", "ext: type name");
         suite(ctx, fs, 1);
         timing(fs, path);
@@ -505,8 +506,8 @@ main(void)
 
     snprintf(path, sizeof(path), "%s/tree", fix);
     is_int(dof_evidence_open(ctx, path, -1, &evd), DOF_OK, "open tree dir");
-    if (evd && dof_evidence_volume(evd, 0)->fs) {
-        dof_fs *fs = dof_evidence_volume(evd, 0)->fs;
+    if (evd && dof_evidence_partition(evd, 0)->fs) {
+        dof_fs *fs = dof_evidence_partition(evd, 0)->fs;
         is_str(dof_fs_type_name(fs), "dir", "dir: type name");
         suite(ctx, fs, 0);
     }

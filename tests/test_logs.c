@@ -615,8 +615,8 @@ test_open_ext4(void)
     }
     snprintf(p, sizeof(p), "%s/img.raw", tmpl);
     if (dof_evidence_open(ctx, p, -1, &ev) != DOF_OK ||
-        dof_evidence_volume_count(ev) < 1 ||
-        dof_evidence_volume(ev, 0)->fs == NULL) {
+        dof_evidence_partition_count(ev) < 1 ||
+        dof_evidence_partition(ev, 0)->fs == NULL) {
         ok(0, "evidence open: %s", dof_errmsg(ctx));
         goto out;
     }
@@ -625,7 +625,7 @@ test_open_ext4(void)
     dof_log *l;
     memset(&root, 0, sizeof(root));
     memset(&ct, 0, sizeof(ct));
-    root.fs = dof_evidence_volume(ev, 0)->fs;
+    root.fs = dof_evidence_partition(ev, 0)->fs;
     root.path = "/";
     ct.root = &root;
     ct.id = CID;

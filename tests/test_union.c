@@ -156,8 +156,8 @@ main(void)
     if (system(cmd) != 0)
         skip_all("cannot build the test image");
     if (dof_evidence_open(ctx, img, -1, &ev) != DOF_OK ||
-        dof_evidence_volume_count(ev) < 1 ||
-        (fs = dof_evidence_volume(ev, 0)->fs) == NULL) {
+        dof_evidence_partition_count(ev) < 1 ||
+        (fs = dof_evidence_partition(ev, 0)->fs) == NULL) {
         printf("# %s\n", dof_errmsg(ctx));
         unlink(img);
         skip_all("cannot open the test image");

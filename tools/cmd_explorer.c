@@ -64,8 +64,9 @@ explorer_mount(cli *c, const char *prefix, const char *mountpoint)
 
     if (rc != DOF_OK)
         return cli_finish(c, rc);
-    for (size_t i = 0; i < dof_evidence_volume_count(c->ev) && nfs < 64; i++) {
-        const dof_volume *v = dof_evidence_volume(c->ev, i);
+    for (size_t i = 0; i < dof_evidence_partition_count(c->ev) && nfs < 64;
+         i++) {
+        const dof_partition *v = dof_evidence_partition(c->ev, i);
         if (v && v->fs)
             fsv[nfs++] = v->fs;
     }

@@ -73,14 +73,14 @@ dof_xopen_open(const dof_xargs *a, dof_xopen *o)
         fprintf(stderr, "dof: error: %s: %s\n", a->image, dof_errmsg(o->ctx));
         return DOF_EXIT_EVIDENCE;
     }
-    nv = dof_evidence_volume_count(o->ev);
+    nv = dof_evidence_partition_count(o->ev);
     o->fsv = calloc(nv ? nv : 1, sizeof(*o->fsv));
     if (o->fsv == NULL) {
         fprintf(stderr, "dof: error: out of memory\n");
         return DOF_EXIT_EVIDENCE;
     }
     for (size_t i = 0; i < nv; i++) {
-        const dof_volume *v = dof_evidence_volume(o->ev, i);
+        const dof_partition *v = dof_evidence_partition(o->ev, i);
         if (v && v->fs)
             o->fsv[o->nfs++] = v->fs;
     }

@@ -728,10 +728,10 @@ mount_cmd(int argc, char **argv, int container)
         m.fsv = o.fsv;
         m.nfs = o.nfs;
         if (!container) {
-            size_t nv = dof_evidence_volume_count(o.ev);
+            size_t nv = dof_evidence_partition_count(o.ev);
             m.vols = calloc(nv ? nv : 1, sizeof(*m.vols));
             for (size_t i = 0; m.vols && i < nv; i++) {
-                const dof_volume *v = dof_evidence_volume(o.ev, i);
+                const dof_partition *v = dof_evidence_partition(o.ev, i);
                 char name[96];
                 if (v == NULL || v->fs == NULL)
                     continue;

@@ -165,13 +165,13 @@ open_all(run *r, const dof_container **c)
         return dof_status_exit_code(rc);
     }
     r->nfs = 0;
-    r->fsv = calloc(dof_evidence_volume_count(r->ev) + 1, sizeof(*r->fsv));
+    r->fsv = calloc(dof_evidence_partition_count(r->ev) + 1, sizeof(*r->fsv));
     if (r->fsv == NULL) {
         fprintf(stderr, "dof: error: out of memory\n");
         return DOF_EXIT_EVIDENCE;
     }
-    for (size_t i = 0; i < dof_evidence_volume_count(r->ev); i++) {
-        const dof_volume *v = dof_evidence_volume(r->ev, i);
+    for (size_t i = 0; i < dof_evidence_partition_count(r->ev); i++) {
+        const dof_partition *v = dof_evidence_partition(r->ev, i);
         if (v && v->fs)
             r->fsv[r->nfs++] = v->fs;
     }

@@ -169,7 +169,7 @@ uopen_open(const uargs *a, int for_diff, uopen *o)
     }
     if (for_diff)
         return -1;
-    nv = dof_evidence_volume_count(o->ev);
+    nv = dof_evidence_partition_count(o->ev);
     o->fsv = calloc(nv ? nv : 1, sizeof(*o->fsv));
     if (o->fsv == NULL) {
         fprintf(stderr, "dof: error: out of memory\n");
@@ -177,7 +177,7 @@ uopen_open(const uargs *a, int for_diff, uopen *o)
     }
     memset(&uo, 0, sizeof(uo));
     for (size_t i = 0; i < nv; i++) {
-        const dof_volume *v = dof_evidence_volume(o->ev, i);
+        const dof_partition *v = dof_evidence_partition(o->ev, i);
         if (v && v->fs)
             o->fsv[uo.nhost_fs++] = v->fs;
     }

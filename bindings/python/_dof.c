@@ -552,7 +552,7 @@ fail:
 static PyObject *
 volume_part_dict(const void *p)
 {
-    const dof_volume *v = p;
+    const dof_partition *v = p;
     PyObject *d = PyDict_New();
 
     if (d == NULL)
@@ -763,10 +763,10 @@ evidence_volumes(EvidenceObject *self, PyObject *unused)
     (void)unused;
     if (evidence_check(self))
         return NULL;
-    n = dof_evidence_volume_count(self->ev);
+    n = dof_evidence_partition_count(self->ev);
     l = PyList_New((Py_ssize_t)n);
     for (size_t i = 0; l != NULL && i < n; i++) {
-        PyObject *d = volume_part_dict(dof_evidence_volume(self->ev, i));
+        PyObject *d = volume_part_dict(dof_evidence_partition(self->ev, i));
         if (d == NULL) {
             Py_DECREF(l);
             return NULL;
@@ -1040,7 +1040,7 @@ host_union(HostObject *self, PyObject *args, PyObject *kw)
     const dof_container *c;
     UnionObject *u;
     dof_union_opts o;
-    size_t nv = dof_evidence_volume_count(self->ev->ev);
+    size_t nv = dof_evidence_partition_count(self->ev->ev);
 
     if (!PyArg_ParseTupleAndKeywords(args, kw, "O|p", kwl, &carg, &mounts))
         return NULL;
@@ -1060,7 +1060,7 @@ host_union(HostObject *self, PyObject *args, PyObject *kw)
     }
     memset(&o, 0, sizeof(o));
     for (size_t i = 0; i < nv; i++) {
-        const dof_volume *v = dof_evidence_volume(self->ev->ev, i);
+        const dof_partition *v = dof_evidence_partition(self->ev->ev, i);
         if (v->fs != NULL)
             u->fsv[o.nhost_fs++] = v->fs;
     }

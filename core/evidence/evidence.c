@@ -22,9 +22,13 @@ struct dof_evidence {
     const char *vs_type;
     uint64_t size;
     TSK_IMG_INFO *img;
-    dof_volume *vols;
+    dof_partition *vols;
     size_t nvols, capvols;
     const char *md5, *sha1;
+    const char *want;     /* --volume: only this address, or NULL */
+    const char **skipped; /* addresses passed over for `want` */
+    size_t nskipped;
+    unsigned nlogical; /* DOS logical partitions seen (p5, p6, ...) */
 };
 
 /* ---- container formats TSK would misread or cannot read ---- */
@@ -177,14 +181,23 @@ probe_volume(TSK_IMG_INFO *img, uint64_t off)
 /* ---- volumes ---- */
 
 static int
-add_volume(dof_evidence *ev, uint64_t off, uint64_t len, const char *desc)
+add_volume(dof_evidence *ev, uint64_t off, uint64_t len, const char *desc,
+           const char *address)
 {
-    dof_volume *v;
+    dof_partition *v;
     ev_probe p;
+
+    if (address == NULL)
+        return dof_set_error(ev->ctx, DOF_ERR_NOMEM, "out of memory");
+    if (ev->want != NULL && strcmp(ev->want, address) != 0)
+        return dof_arena_push_str(ev->arena, &ev->skipped, &ev->nskipped,
+                                  address) == DOF_OK
+                   ? DOF_OK
+                   : dof_set_error(ev->ctx, DOF_ERR_NOMEM, "out of memory");
 
     if (ev->nvols == ev->capvols) {
         size_t ncap = ev->capvols ? ev->capvols * 2 : 8;
-        dof_volume *nv = realloc(ev->vols, ncap * sizeof(*nv));
+        dof_partition *nv = realloc(ev->vols, ncap * sizeof(*nv));
         if (nv == NULL)
             return dof_set_error(ev->ctx, DOF_ERR_NOMEM, "out of memory");
         ev->vols = nv;
@@ -193,6 +206,7 @@ add_volume(dof_evidence *ev, uint64_t off, uint64_t len, const char *desc)
     v = &ev->vols[ev->nvols];
     memset(v, 0, sizeof(*v));
     v->index = (unsigned)ev->nvols;
+    v->address = address;
     v->offset_bytes = off;
     v->length_bytes = len;
     v->desc = dof_arena_strdup(ev->arena, desc ? desc : "");
@@ -318,10 +332,30 @@ gpt_fallback(dof_evidence *ev, int *rc)
                      (unsigned long long)((last + 1) * EV_SECTOR),
                      (unsigned long long)ev->size);
         *rc = add_volume(ev, first * EV_SECTOR, (last - first + 1) * EV_SECTOR,
-                         name);
+                         name, dof_arena_printf(ev->arena, "p%u", i + 1));
         any = 1;
     }
     return any;
+}
+
+/*
+ * The partition's name as Linux numbers it: a GPT entry i is p(i+1); a
+ * DOS primary slot i is p(i+1), logical partitions (in extended tables)
+ * are p5, p6, ... in the order of the chain.
+ */
+static const char *
+partition_address(dof_evidence *ev, const TSK_VS_INFO *vs,
+                  const TSK_VS_PART_INFO *part)
+{
+    unsigned n;
+
+    if (vs->vstype == TSK_VS_TYPE_DOS && part->table_num > 0)
+        n = 5 + ev->nlogical++;
+    else if (part->slot_num >= 0)
+        n = (unsigned)part->slot_num + 1;
+    else
+        n = (unsigned)part->addr + 1;
+    return dof_arena_printf(ev->arena, "p%u", n);
 }
 
 static int
@@ -340,7 +374,7 @@ list_volumes(dof_evidence *ev)
     if (vs == NULL) {
         tsk_error_reset();
         ev->vs_type = "none";
-        return add_volume(ev, 0, ev->size, "");
+        return add_volume(ev, 0, ev->size, "", "0");
     }
     switch (vs->vstype) {
     case TSK_VS_TYPE_GPT: ev->vs_type = "gpt"; break;
@@ -366,7 +400,8 @@ list_volumes(dof_evidence *ev)
                      (unsigned long long)(off + len),
                      (unsigned long long)ev->size);
         }
-        if ((rc = add_volume(ev, off, len, part->desc)) != DOF_OK)
+        if ((rc = add_volume(ev, off, len, part->desc,
+                             partition_address(ev, vs, part))) != DOF_OK)
             break;
     }
     tsk_vs_close(vs);
@@ -383,7 +418,7 @@ TSK_IMG_INFO *dof_evidence_ewf_open(dof_ctx *ctx, const char *path,
 static int
 open_dir(dof_evidence *ev)
 {
-    dof_volume *v;
+    dof_partition *v;
     int rc;
 
     ev->format = "dir";
@@ -396,15 +431,80 @@ open_dir(dof_evidence *ev)
     if ((rc = dof_fs_dir_open(ev->ctx, ev->path, &v->fs)) != DOF_OK)
         return rc;
     v->desc = "";
+    v->address = "dir";
     v->signature = "dir";
     ev->nvols = 1;
     return DOF_OK;
+}
+
+/*
+ * The partitions of an opened image: one filesystem at -o SECTORS, or
+ * every partition of the table (or the whole image); only o->volume's
+ * when it is set.
+ */
+static int
+open_partitions(dof_evidence *ev, const dof_evidence_opts *o)
+{
+    int rc;
+
+    ev->want = o->volume;
+    if (o->offset_sectors >= 0) {
+        uint64_t off = (uint64_t)o->offset_sectors * EV_SECTOR;
+        ev->vs_type = "none";
+        if ((uint64_t)o->offset_sectors > UINT64_MAX / EV_SECTOR ||
+            off >= ev->size)
+            return dof_set_error(ev->ctx, DOF_ERR_ARG,
+                                 "offset %lld sectors is beyond the end of "
+                                 "%s (%llu bytes)",
+                                 (long long)o->offset_sectors, ev->path,
+                                 (unsigned long long)ev->size);
+        rc = add_volume(ev, off, ev->size - off, "", "0");
+    }
+    else {
+        rc = list_volumes(ev);
+    }
+    if (rc == DOF_OK && ev->want != NULL && ev->nvols == 0) {
+        char have[512] = "none";
+        size_t k = 0;
+        for (size_t i = 0; i < ev->nskipped && k < sizeof(have) - 1; i++) {
+            int w = snprintf(have + k, sizeof(have) - k, "%s%s", i ? ", " : "",
+                             ev->skipped[i]);
+            if (w < 0)
+                break;
+            k += (size_t)w;
+        }
+        rc = dof_set_error(ev->ctx, DOF_ERR_ARG,
+                           "%s has no partition %s (it has: %s)", ev->path,
+                           ev->want, have);
+    }
+    return rc;
+}
+
+void
+dof_evidence_opts_init(dof_evidence_opts *o)
+{
+    if (o == NULL)
+        return;
+    memset(o, 0, sizeof(*o));
+    o->offset_sectors = -1;
 }
 
 int
 dof_evidence_open(dof_ctx *ctx, const char *path, int64_t offset_sectors,
                   dof_evidence **out)
 {
+    dof_evidence_opts o;
+
+    dof_evidence_opts_init(&o);
+    o.offset_sectors = offset_sectors;
+    return dof_evidence_open_opts(ctx, path, &o, out);
+}
+
+int
+dof_evidence_open_opts(dof_ctx *ctx, const char *path,
+                       const dof_evidence_opts *opts, dof_evidence **out)
+{
+    dof_evidence_opts o;
     dof_evidence *ev = NULL;
     unsigned char head[512];
     const char *why;
@@ -417,6 +517,10 @@ dof_evidence_open(dof_ctx *ctx, const char *path, int64_t offset_sectors,
     if (out == NULL)
         return DOF_ERR_ARG;
     *out = NULL;
+    if (opts != NULL)
+        o = *opts;
+    else
+        dof_evidence_opts_init(&o);
     if (path == NULL || *path == '\0')
         return dof_set_error(ctx, DOF_ERR_ARG, "no evidence path given");
     if (stat(path, &sb) != 0)
@@ -430,6 +534,13 @@ dof_evidence_open(dof_ctx *ctx, const char *path, int64_t offset_sectors,
     if (ev->path == NULL)
         goto nomem;
     if (S_ISDIR(sb.st_mode)) {
+        if (o.volume != NULL && strcmp(o.volume, "dir") != 0) {
+            rc = dof_set_error(ctx, DOF_ERR_ARG,
+                               "%s is a directory: its only volume is "
+                               "\"dir\", not %s",
+                               path, o.volume);
+            goto fail;
+        }
         if ((rc = open_dir(ev)) != DOF_OK)
             goto fail;
         *out = ev;
@@ -487,24 +598,7 @@ dof_evidence_open(dof_ctx *ctx, const char *path, int64_t offset_sectors,
             tsk_error_reset();
         }
     }
-    if (offset_sectors >= 0) {
-        uint64_t off = (uint64_t)offset_sectors * EV_SECTOR;
-        ev->vs_type = "none";
-        if (off >= ev->size) {
-            rc = dof_set_error(ctx, DOF_ERR_ARG,
-                               "offset %lld sectors (byte %llu) is beyond "
-                               "the end of %s (%llu bytes)",
-                               (long long)offset_sectors,
-                               (unsigned long long)off, path,
-                               (unsigned long long)ev->size);
-            goto fail;
-        }
-        rc = add_volume(ev, off, ev->size - off, "");
-    }
-    else {
-        rc = list_volumes(ev);
-    }
-    if (rc != DOF_OK)
+    if ((rc = open_partitions(ev, &o)) != DOF_OK)
         goto fail;
     *out = ev;
     return DOF_OK;
@@ -530,6 +624,7 @@ dof_evidence_open_img(dof_ctx *ctx, const char *name, const char *fmt,
                       dof_evidence **out)
 {
     dof_evidence *ev = calloc(1, sizeof(*ev));
+    dof_evidence_opts o;
     int rc;
 
     *out = NULL;
@@ -546,21 +641,9 @@ dof_evidence_open_img(dof_ctx *ctx, const char *name, const char *fmt,
         rc = dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    if (offset_sectors >= 0) {
-        uint64_t off = (uint64_t)offset_sectors * EV_SECTOR;
-        ev->vs_type = "none";
-        if (off >= ev->size) {
-            rc = dof_set_error(ctx, DOF_ERR_ARG,
-                               "offset %lld sectors is beyond the end of %s",
-                               (long long)offset_sectors, name);
-            goto fail;
-        }
-        rc = add_volume(ev, off, ev->size - off, "");
-    }
-    else {
-        rc = list_volumes(ev);
-    }
-    if (rc != DOF_OK)
+    dof_evidence_opts_init(&o);
+    o.offset_sectors = offset_sectors;
+    if ((rc = open_partitions(ev, &o)) != DOF_OK)
         goto fail;
     *out = ev;
     return DOF_OK;
@@ -590,6 +673,7 @@ dof_evidence_open_fs(dof_ctx *ctx, const char *name, dof_fs *fs,
     ev->nvols = 1;
     ev->vols[0].fs = fs;
     ev->vols[0].desc = "";
+    ev->vols[0].address = "dir";
     ev->vols[0].signature = "dir";
     *out = ev;
     return DOF_OK;
@@ -634,17 +718,28 @@ dof_evidence_size(const dof_evidence *ev)
 }
 
 size_t
-dof_evidence_volume_count(const dof_evidence *ev)
+dof_evidence_partition_count(const dof_evidence *ev)
 {
     return ev ? ev->nvols : 0;
 }
 
-const dof_volume *
-dof_evidence_volume(const dof_evidence *ev, size_t i)
+const dof_partition *
+dof_evidence_partition(const dof_evidence *ev, size_t i)
 {
     if (ev == NULL || i >= ev->nvols)
         return NULL;
     return &ev->vols[i];
+}
+
+const dof_partition *
+dof_evidence_partition_find(const dof_evidence *ev, const char *address)
+{
+    if (ev == NULL || address == NULL)
+        return NULL;
+    for (size_t i = 0; i < ev->nvols; i++)
+        if (ev->vols[i].address && strcmp(ev->vols[i].address, address) == 0)
+            return &ev->vols[i];
+    return NULL;
 }
 
 const char *

@@ -27,7 +27,7 @@ untagged(const dof_root *r)
 }
 
 static json_object *
-volume_json(const dof_volume *v)
+volume_json(const dof_partition *v)
 {
     json_object *o = json_object_new_object();
 
@@ -173,8 +173,8 @@ status_text(FILE *f, const dof_evidence *ev, const dof_host *host,
         dof_rt_put(f, dof_evidence_stored_sha1(ev));
         fputc('\n', f);
     }
-    for (size_t i = 0; i < dof_evidence_volume_count(ev); i++) {
-        const dof_volume *v = dof_evidence_volume(ev, i);
+    for (size_t i = 0; i < dof_evidence_partition_count(ev); i++) {
+        const dof_partition *v = dof_evidence_partition(ev, i);
         if (v == NULL)
             continue;
         fprintf(f, "Volume %u at byte offset %llu (%llu bytes): ", v->index,
@@ -309,8 +309,8 @@ dof_report_status(dof_ctx *ctx, const dof_report_opts *o,
     json_object_object_add(e, "volume_system",
                            dof_rj_str(dof_evidence_vs_type(ev)));
     a = json_object_new_array();
-    for (size_t i = 0; a && i < dof_evidence_volume_count(ev); i++) {
-        const dof_volume *v = dof_evidence_volume(ev, i);
+    for (size_t i = 0; a && i < dof_evidence_partition_count(ev); i++) {
+        const dof_partition *v = dof_evidence_partition(ev, i);
         if (v != NULL)
             json_object_array_add(a, volume_json(v));
     }

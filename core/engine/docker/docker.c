@@ -114,7 +114,7 @@ find_candidates(disc *d, const dof_host_opts *opts, dof_hostinfo **hv,
     int rc = DOF_OK;
 
     for (size_t v = 0; v < nvol && rc == DOF_OK; v++) {
-        const dof_volume *vol = dof_evidence_volume(d->ev, v);
+        const dof_partition *vol = dof_evidence_partition(d->ev, v);
         dof_fs *fs = vol ? vol->fs : NULL;
         const char **homes = NULL;
         size_t nhomes = 0;
@@ -336,7 +336,7 @@ dof_root_resolve(const dof_root *root, const char *host_path, int follow_last,
 }
 
 static int
-load_root(dof_host *h, const cand *cd, const dof_volume *vol,
+load_root(dof_host *h, const cand *cd, const dof_partition *vol,
           const dof_hostinfo *hi, const char *engine_version, const char *only,
           dof_root **out)
 {
@@ -438,7 +438,7 @@ dof_host_open(dof_ctx *ctx, dof_evidence *ev, const dof_host_opts *opts,
     *out = NULL;
     if (ev == NULL)
         return dof_set_error(ctx, DOF_ERR_ARG, "dof_host_open: no evidence");
-    nvol = dof_evidence_volume_count(ev);
+    nvol = dof_evidence_partition_count(ev);
     h = calloc(1, sizeof(*h));
     if (h == NULL)
         goto fail;
@@ -452,7 +452,7 @@ dof_host_open(dof_ctx *ctx, dof_evidence *ev, const dof_host_opts *opts,
     d.h = h;
     d.ev = ev;
     for (size_t v = 0; v < nvol; v++) {
-        const dof_volume *vol = dof_evidence_volume(ev, v);
+        const dof_partition *vol = dof_evidence_partition(ev, v);
         char *buf = NULL;
         size_t len = 0;
         if (vol == NULL || vol->fs == NULL)
@@ -483,7 +483,7 @@ dof_host_open(dof_ctx *ctx, dof_evidence *ev, const dof_host_opts *opts,
     if (rc != DOF_OK)
         goto fail;
     for (size_t i = 0; i < d.n; i++) {
-        const dof_volume *vol = dof_evidence_volume(ev, d.c[i].vol);
+        const dof_partition *vol = dof_evidence_partition(ev, d.c[i].vol);
         dof_root *r = NULL, **nr;
         rc = load_root(h, &d.c[i], vol, hv[d.c[i].vol], engine_version,
                        opts ? opts->only_container : NULL, &r);
@@ -505,7 +505,7 @@ dof_host_open(dof_ctx *ctx, dof_evidence *ev, const dof_host_opts *opts,
             continue;
         for (size_t i = 0; i < h->nroots; i++)
             if (h->roots[i]->volume_index ==
-                dof_evidence_volume(ev, v)->index) {
+                dof_evidence_partition(ev, v)->index) {
                 target = h->roots[i];
                 break;
             }
@@ -513,9 +513,9 @@ dof_host_open(dof_ctx *ctx, dof_evidence *ev, const dof_host_opts *opts,
             target = h->roots[0];
         if (target == NULL) {
             /* no Docker data root: one record names what is there */
-            cand c = {v, dof_evidence_volume(ev, v)->fs, "/",
+            cand c = {v, dof_evidence_partition(ev, v)->fs, "/",
                       "other container store (not read yet)", 0};
-            const dof_volume *vol = dof_evidence_volume(ev, v);
+            const dof_partition *vol = dof_evidence_partition(ev, v);
             dof_root **nr;
             target = dof_arena_calloc(h->arena, 1, sizeof(*target));
             nr = dof_arena_grow(h->arena, h->roots, h->nroots, sizeof(*nr));

@@ -338,7 +338,7 @@ read_histories(dof_arena *a, dof_fs *fs, dof_hostinfo *hi, const char *home)
 
 int
 dof_docker_hostinfo_read(dof_ctx *ctx, dof_arena *a, dof_fs *fs,
-                         const dof_volume *vol, int show_secrets,
+                         const dof_partition *vol, int show_secrets,
                          dof_hostinfo **out)
 {
     dof_hostinfo *hi;

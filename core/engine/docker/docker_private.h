@@ -104,7 +104,7 @@ int dof_docker_history_has_docker(const char *buf, size_t len);
 const char *dof_docker_dpkg_version(dof_arena *a, const char *buf, size_t len);
 /* Read the host side of one filesystem (NULL if nothing is there). */
 int dof_docker_hostinfo_read(dof_ctx *ctx, dof_arena *a, dof_fs *fs,
-                             const dof_volume *vol, int show_secrets,
+                             const dof_partition *vol, int show_secrets,
                              dof_hostinfo **out);
 
 /* ---- Docker records over bbolt (pure parts, for tests and fuzzing) ---- */
