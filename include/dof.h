@@ -320,7 +320,8 @@ typedef enum dof_state {
     DOF_STATE_RESTARTING,
     DOF_STATE_REMOVING,
     DOF_STATE_EXITED,
-    DOF_STATE_DEAD
+    DOF_STATE_DEAD,
+    DOF_STATE_STOPPED /* Podman/CRI "stopped" */
 } dof_state;
 
 typedef struct dof_mount {
@@ -357,15 +358,27 @@ typedef struct dof_health_probe {
     const char *output;
 } dof_health_probe;
 
-typedef struct dof_root dof_root;
+typedef struct dof_store dof_store;
+
+/* The Kubernetes pod a container belongs to (CRI labels / sandbox). */
+typedef struct dof_pod {
+    const char *name, *namespace_name, *uid;
+    const char *sandbox_id; /* the pod sandbox (pause) container */
+} dof_pod;
 
 typedef struct dof_container {
-    const dof_root *root;
-    const char *id;       /* 64 hex */
-    const char *name;     /* without the leading '/' */
-    const char *image;    /* Config.Image, as typed */
-    const char *image_id; /* "sha256:..." */
-    dof_state state;
+    const dof_store *store;
+    const char *engine;         /* = store->engine */
+    const char *id;             /* 64 hex */
+    const char *name;           /* without the leading '/' */
+    const char *namespace_name; /* containerd namespace, or NULL */
+    const dof_pod *pod;         /* NULL when not in a pod */
+    const char *sandbox_id;     /* CRI: the sandbox it runs in, or NULL */
+    const char *rootless_user;  /* = store->rootless_user */
+    const char *image;          /* Config.Image, as typed */
+    const char *image_id;       /* "sha256:..." */
+    dof_state state;            /* normalised (dof_state_name) */
+    const char *state_raw;      /* the engine's own word, or NULL */
     int exit_code;
     int pid;
     int oom_killed;
@@ -448,8 +461,11 @@ typedef struct dof_layer {
 } dof_layer;
 
 typedef struct dof_image {
-    const dof_root *root;
-    const char *id; /* "sha256:..." */
+    const dof_store *store;
+    const char *engine;         /* = store->engine */
+    const char *namespace_name; /* containerd namespace, or NULL */
+    const char *rootless_user;  /* = store->rootless_user */
+    const char *id;             /* "sha256:..." */
     const char **tags;
     size_t ntags; /* "repo:tag" */
     const char **digests;
@@ -485,7 +501,7 @@ typedef struct dof_image {
 } dof_image;
 
 typedef struct dof_docker_volume {
-    const dof_root *root;
+    const dof_store *store;
     const char *name;
     const char *driver;
     dof_kv *labels;
@@ -502,7 +518,7 @@ typedef struct dof_docker_volume {
 } dof_docker_volume;
 
 typedef struct dof_network {
-    const dof_root *root;
+    const dof_store *store;
     const char *id;
     const char *name;
     const char *driver;
@@ -520,18 +536,34 @@ typedef struct dof_network {
     size_t nlabels;
 } dof_network;
 
-/* One Docker data root found on the evidence. */
-struct dof_root {
-    const char *path; /* on its filesystem, e.g. /var/lib/docker */
-    dof_fs *fs;
-    unsigned volume_index;
-    uint64_t volume_offset_bytes;
-    const char *found_by;       /* "default", "daemon.json data-root", ... */
-    const char *driver;         /* storage driver dir found (overlay2...) */
-    const char *engine_version; /* from the host's package db, or NULL */
-    const char *engine_id;
+/* Docker's own fields of a store (zero for other engines). */
+typedef struct dof_docker_store {
+    const char *engine_id; /* <root>/engine-id */
     int swarm_member;
     const char *swarm_node_id, *swarm_addr;
+    /* Stores next to this data root that dof does not read (also in the
+     * host's store list, read = 0), as "kind: path" */
+    const char **other_stores;
+    size_t nother_stores;
+} dof_docker_store;
+
+/* One container store found on the evidence: a Docker data root, a
+ * containerd root, a Podman storage root, rootful or rootless.  Stores
+ * an engine of this version cannot read are listed all the same, with
+ * read = 0 and the reason, and no records. */
+struct dof_store {
+    const char *engine;         /* "docker", "containerd", "podman" */
+    const char *engine_version; /* from the host's package db, or NULL */
+    const char *path;           /* on its filesystem, e.g. /var/lib/docker */
+    dof_fs *fs;
+    const char *volume; /* address of its partition ("p2", "0", "dir") */
+    unsigned volume_index;
+    uint64_t volume_offset_bytes;
+    const char *found_by;      /* "default", "daemon.json data-root", ... */
+    const char *rootless_user; /* the user whose home holds it, or NULL */
+    int read;                  /* 1: read by dof; 0: detected only */
+    const char *reason;        /* why it is not read, or NULL */
+    const char *driver;        /* storage driver / snapshotter */
     int journal_needs_recovery;
     dof_container *containers;
     size_t ncontainers;
@@ -541,12 +573,11 @@ struct dof_root {
     size_t nvolumes;
     dof_network *networks;
     size_t nnetworks;
-    const char **other_stores;
-    size_t nother_stores; /* not read yet */
-    /* The data root's path as the engine saw it on the running host
+    /* The store's path as the engine saw it on the running host
      * (e.g. /srv/docker when it is a partition of its own, where `path`
      * is "/"): the prefix of every path the engine recorded. */
     const char *host_path;
+    dof_docker_store docker; /* engine == "docker" */
 };
 
 /* Host side of one filesystem (daemon config, users, credentials). */
@@ -580,13 +611,17 @@ typedef struct dof_host_opts {
     const char *only_container;
 } dof_host_opts;
 
-/* Find and parse every Docker data root on the evidence.  Damaged items
- * become warnings on ctx.  DOF_ERR_NODATA if there is none. */
+/* Find every container store on the evidence (each engine of the
+ * registry probes every filesystem: Docker data roots, containerd roots,
+ * Podman storage, rootful and rootless) and read those this version
+ * reads (Docker).  A store that is found but not read is kept with
+ * read = 0 and its reason, and is a warning.  Damaged items become
+ * warnings on ctx.  DOF_ERR_NODATA if no store at all is found. */
 DOF_API int dof_host_open(dof_ctx *ctx, dof_evidence *ev,
                           const dof_host_opts *opts, dof_host **out);
 DOF_API void dof_host_close(dof_host *host);
-DOF_API size_t dof_host_root_count(const dof_host *host);
-DOF_API const dof_root *dof_host_root(const dof_host *host, size_t i);
+DOF_API size_t dof_host_store_count(const dof_host *host);
+DOF_API const dof_store *dof_host_store(const dof_host *host, size_t i);
 DOF_API size_t dof_host_info_count(const dof_host *host);
 DOF_API const dof_hostinfo *dof_host_info(const dof_host *host, size_t i);
 /* "running", "exited", ... as `docker ps` would say it. */
@@ -601,13 +636,13 @@ DOF_API int dof_host_find_container(dof_ctx *ctx, const dof_host *host,
  * (with or without "sha256:"). */
 DOF_API int dof_host_find_image(dof_ctx *ctx, const dof_host *host,
                                 const char *query, const dof_image **out);
-/* The engine's JSON files as stored (malloc'd text). */
 /* Resolve a path the engine recorded on the running host (a volume's
- * _data, HostnamePath, LogPath...) to a node on the data root's
- * filesystem: a path under root->host_path is mapped below root->path,
- * anything else is looked up on the same filesystem as is. */
-DOF_API int dof_root_resolve(const dof_root *root, const char *host_path,
-                             int follow_last, dof_node *out);
+ * _data, HostnamePath, LogPath...) to a node on the store's filesystem:
+ * a path under store->host_path is mapped below store->path, anything
+ * else is looked up on the same filesystem as is. */
+DOF_API int dof_store_resolve(const dof_store *store, const char *host_path,
+                              int follow_last, dof_node *out);
+/* The engine's JSON files as stored (malloc'd text). */
 DOF_API int dof_container_read_config(dof_ctx *ctx, const dof_container *c,
                                       char **config, char **hostconfig);
 DOF_API int dof_image_read_config(dof_ctx *ctx, const dof_image *img,
@@ -1095,7 +1130,7 @@ typedef struct dof_verify_result {
 
 #define DOF_VERIFY_CONTENT 0x1u /* also CRC-64 of file contents */
 
-/* Verify one image (its dof_root gives the filesystem).  DOF_OK even
+/* Verify one image (its dof_store gives the filesystem).  DOF_OK even
  * with findings (see r->nfindings); an error only for bad arguments or
  * out of memory. */
 DOF_API int dof_verify_image(dof_ctx *ctx, const dof_image *img,

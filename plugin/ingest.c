@@ -223,19 +223,19 @@ ing_json_kv(const dof_kv *kv, size_t n)
 int64_t
 ing_container_key(const dof_ing *ing, size_t root, const dof_container *c)
 {
-    const dof_root *r = dof_host_root(ing->host, root);
+    const dof_store *r = dof_host_store(ing->host, root);
     return ing->ckey_base[root] + (int64_t)(c - r->containers);
 }
 
 int64_t
 ing_image_key(const dof_ing *ing, size_t root, const dof_image *img)
 {
-    const dof_root *r = dof_host_root(ing->host, root);
+    const dof_store *r = dof_host_store(ing->host, root);
     return ing->ikey_base[root] + (int64_t)(img - r->images);
 }
 
 const dof_image *
-ing_container_image(const dof_root *r, const dof_container *c)
+ing_container_image(const dof_store *r, const dof_container *c)
 {
     if (c->image_id == NULL)
         return NULL;
@@ -405,7 +405,7 @@ ing_free(dof_ing *ing)
 static int
 assign_keys(dof_ing *ing)
 {
-    size_t n = ing->host ? dof_host_root_count(ing->host) : 0;
+    size_t n = ing->host ? dof_host_store_count(ing->host) : 0;
     int64_t c = 1, i = 1, v = 1, k = 1;
     ing->nroots = n;
     ing->ckey_base = calloc(n + 1, sizeof(int64_t));
@@ -416,7 +416,7 @@ assign_keys(dof_ing *ing)
         !ing->nkey_base)
         return dof_set_error(ing->ctx, DOF_ERR_NOMEM, "out of memory");
     for (size_t r = 0; r < n; r++) {
-        const dof_root *rt = dof_host_root(ing->host, r);
+        const dof_store *rt = dof_host_store(ing->host, r);
         ing->ckey_base[r] = c;
         ing->ikey_base[r] = i;
         ing->vkey_base[r] = v;

@@ -140,7 +140,7 @@ children(dof_ing *ing, int64_t key, const dof_container *c)
 }
 
 static int
-one(dof_ing *ing, size_t r, const dof_root *rt, const dof_container *c)
+one(dof_ing *ing, size_t r, const dof_store *rt, const dof_container *c)
 {
     sqlite3_stmt *st = ing_stmt(ing, SQL_C);
     int64_t key = ing_container_key(ing, r, c);
@@ -234,7 +234,7 @@ run(dof_ing *ing)
 {
     int rc;
     for (size_t r = 0; r < ing->nroots; r++) {
-        const dof_root *rt = dof_host_root(ing->host, r);
+        const dof_store *rt = dof_host_store(ing->host, r);
         for (size_t i = 0; i < rt->ncontainers; i++) {
             ing_progress(ing, "containers", i, rt->ncontainers);
             if ((rc = one(ing, r, rt, &rt->containers[i])) != DOF_OK)

@@ -24,7 +24,7 @@ static const char SQL_EXEC[] =
 
 typedef struct fctx {
     dof_ing *ing;
-    const dof_root *rt;
+    const dof_store *rt;
     int64_t ckey, ikey;
     const char *cid, *iid;
     const char *path;
@@ -81,7 +81,7 @@ has_unconfined(const char *s, const char *what)
 }
 
 static int
-volume_exists(const dof_root *rt, const char *name)
+volume_exists(const dof_store *rt, const char *name)
 {
     for (size_t i = 0; i < rt->nvolumes; i++)
         if (rt->volumes[i].name && strcmp(rt->volumes[i].name, name) == 0)
@@ -90,7 +90,7 @@ volume_exists(const dof_root *rt, const char *name)
 }
 
 static int
-container(dof_ing *ing, size_t r, const dof_root *rt, const dof_container *c)
+container(dof_ing *ing, size_t r, const dof_store *rt, const dof_container *c)
 {
     fctx f = {ing,
               rt,
@@ -191,7 +191,7 @@ run(dof_ing *ing)
                 return rc;
     }
     for (size_t r = 0; r < ing->nroots; r++) {
-        const dof_root *rt = dof_host_root(ing->host, r);
+        const dof_store *rt = dof_host_store(ing->host, r);
         for (size_t i = 0; i < rt->ncontainers; i++)
             if ((rc = container(ing, r, rt, &rt->containers[i])) != DOF_OK)
                 return rc;

@@ -72,7 +72,11 @@ run(dof_ing *ing)
     if (ing->host == NULL)
         return DOF_OK;
     for (size_t r = 0; r < ing->nroots; r++) {
-        const dof_root *rt = dof_host_root(ing->host, r);
+        const dof_store *rt = dof_host_store(ing->host, r);
+        /* data_roots holds the stores dof read; one it did not read has
+         * no records and is a warning (the warnings table) */
+        if (!rt->read)
+            continue;
         if ((st = ing_stmt(ing, SQL_ROOT)) == NULL)
             return DOF_ERR_DB;
         ing_bind_i64(st, 1, ing->eid);
@@ -84,10 +88,10 @@ run(dof_ing *ing)
         ing_bind_text(st, 7, rt->found_by);
         ing_bind_text(st, 8, rt->driver);
         ing_bind_text(st, 9, rt->engine_version);
-        ing_bind_text(st, 10, rt->engine_id);
-        ing_bind_i64(st, 11, rt->swarm_member);
-        ing_bind_text(st, 12, rt->swarm_node_id);
-        ing_bind_text(st, 13, rt->swarm_addr);
+        ing_bind_text(st, 10, rt->docker.engine_id);
+        ing_bind_i64(st, 11, rt->docker.swarm_member);
+        ing_bind_text(st, 12, rt->docker.swarm_node_id);
+        ing_bind_text(st, 13, rt->docker.swarm_addr);
         ing_bind_i64(st, 14, rt->journal_needs_recovery);
         if ((rc = ing_step(ing, st)) != DOF_OK)
             return rc;

@@ -44,7 +44,7 @@ tags(dof_ing *ing, int64_t key, const char *kind, const char *const *v,
 }
 
 static int
-one(dof_ing *ing, size_t r, const dof_root *rt, const dof_image *img)
+one(dof_ing *ing, size_t r, const dof_store *rt, const dof_image *img)
 {
     sqlite3_stmt *st = ing_stmt(ing, SQL_I);
     int64_t key = ing_image_key(ing, r, img);
@@ -125,7 +125,7 @@ run(dof_ing *ing)
 {
     int rc;
     for (size_t r = 0; r < ing->nroots; r++) {
-        const dof_root *rt = dof_host_root(ing->host, r);
+        const dof_store *rt = dof_host_store(ing->host, r);
         for (size_t i = 0; i < rt->nimages; i++)
             if ((rc = one(ing, r, rt, &rt->images[i])) != DOF_OK)
                 return rc;

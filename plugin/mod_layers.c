@@ -361,7 +361,7 @@ done:
 
 /* The key of a layer, adding (and walking) it the first time. */
 static int
-layer_key(lstate *ls, size_t r, const dof_root *rt, const char *kind,
+layer_key(lstate *ls, size_t r, const dof_store *rt, const char *kind,
           const dof_layer *l, int64_t *out)
 {
     dof_ing *ing = ls->ing;
@@ -456,7 +456,7 @@ init_path(const dof_container *c)
 }
 
 static int
-container(lstate *ls, size_t r, const dof_root *rt, const dof_container *c)
+container(lstate *ls, size_t r, const dof_store *rt, const dof_container *c)
 {
     dof_ing *ing = ls->ing;
     int64_t ckey = ing_container_key(ing, r, c), lk, pos = 0;
@@ -519,13 +519,13 @@ run(dof_ing *ing)
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     for (size_t r = 0; r < ing->nroots; r++) {
-        const dof_root *rt = dof_host_root(ing->host, r);
+        const dof_store *rt = dof_host_store(ing->host, r);
         ls.layers_total += 2 * rt->ncontainers;
         for (size_t i = 0; i < rt->nimages; i++)
             ls.layers_total += rt->images[i].nlayers;
     }
     for (size_t r = 0; r < ing->nroots; r++) {
-        const dof_root *rt = dof_host_root(ing->host, r);
+        const dof_store *rt = dof_host_store(ing->host, r);
         for (size_t i = 0; i < rt->nimages; i++) {
             const dof_image *img = &rt->images[i];
             int64_t ikey = ing_image_key(ing, r, img), lk;

@@ -14,7 +14,7 @@ static const char SQL_R[] =
     "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
 static int
-container(dof_ing *ing, size_t r, const dof_root *rt, const dof_container *c)
+container(dof_ing *ing, size_t r, const dof_store *rt, const dof_container *c)
 {
     dof_log *log = NULL;
     const dof_log_record *rec;
@@ -88,7 +88,7 @@ run(dof_ing *ing)
 {
     int rc;
     for (size_t r = 0; r < ing->nroots; r++) {
-        const dof_root *rt = dof_host_root(ing->host, r);
+        const dof_store *rt = dof_host_store(ing->host, r);
         for (size_t i = 0; i < rt->ncontainers; i++) {
             ing_progress(ing, "logs", i, rt->ncontainers);
             if ((rc = container(ing, r, rt, &rt->containers[i])) != DOF_OK)

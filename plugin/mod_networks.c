@@ -19,7 +19,7 @@ run(dof_ing *ing)
 {
     int rc;
     for (size_t r = 0; r < ing->nroots; r++) {
-        const dof_root *rt = dof_host_root(ing->host, r);
+        const dof_store *rt = dof_host_store(ing->host, r);
         for (size_t i = 0; i < rt->nnetworks; i++) {
             const dof_network *n = &rt->networks[i];
             int64_t key = ing->nkey_base[r] + (int64_t)i;

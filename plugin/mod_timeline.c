@@ -74,7 +74,7 @@ run(dof_ing *ing)
     int rc;
 
     for (size_t r = 0; r < ing->nroots; r++) {
-        const dof_root *rt = dof_host_root(ing->host, r);
+        const dof_store *rt = dof_host_store(ing->host, r);
         uint64_t vo = rt->volume_offset_bytes;
         for (size_t i = 0; i < rt->ncontainers; i++) {
             const dof_container *c = &rt->containers[i];

@@ -15,7 +15,7 @@ run(dof_ing *ing)
 {
     int rc;
     for (size_t r = 0; r < ing->nroots; r++) {
-        const dof_root *rt = dof_host_root(ing->host, r);
+        const dof_store *rt = dof_host_store(ing->host, r);
         for (size_t i = 0; i < rt->nvolumes; i++) {
             const dof_docker_volume *v = &rt->volumes[i];
             sqlite3_stmt *st = ing_stmt(ing, SQL_V);

@@ -78,7 +78,7 @@ int64_t ing_container_key(const dof_ing *ing, size_t root,
                           const dof_container *c);
 int64_t ing_image_key(const dof_ing *ing, size_t root, const dof_image *img);
 /* The image of a container on the same root, or NULL. */
-const dof_image *ing_container_image(const dof_root *r,
+const dof_image *ing_container_image(const dof_store *r,
                                      const dof_container *c);
 /* Inode of a path on fs, 0 if it cannot be resolved. */
 uint64_t ing_path_inode(dof_fs *fs, const char *path);

@@ -177,7 +177,7 @@ container_obj(const dof_container *c)
     S(o, "hostconfig_path", c->hostconfig_path);
     I(o, "legacy_v1", c->legacy_v1);
     I(o, "damaged", c->damaged);
-    S(o, "root", c->root ? c->root->path : NULL);
+    S(o, "root", c->store ? c->store->path : NULL);
     return o;
 }
 
@@ -258,9 +258,22 @@ main(int argc, char **argv)
         S(o, "message", dof_errmsg(ctx));
         emit(o);
     }
-    for (size_t r = 0; host && r < dof_host_root_count(host); r++) {
-        const dof_root *rt = dof_host_root(host, r);
+    for (size_t r = 0; host && r < dof_host_store_count(host); r++) {
+        const dof_store *rt = dof_host_store(host, r);
         json_object *o = json_object_new_object();
+        /* every store as "store"; Docker data roots also as "root" */
+        S(o, "kind", "store");
+        S(o, "engine", rt->engine);
+        S(o, "path", rt->path);
+        S(o, "volume", rt->volume);
+        S(o, "found_by", rt->found_by);
+        S(o, "rootless_user", rt->rootless_user);
+        I(o, "read", rt->read);
+        S(o, "reason", rt->reason);
+        emit(o);
+        if (rt->engine == NULL || strcmp(rt->engine, "docker") != 0)
+            continue;
+        o = json_object_new_object();
         json_object_object_add(o, "kind", json_object_new_string("root"));
         S(o, "path", rt->path);
         S(o, "found_by", rt->found_by);
@@ -268,13 +281,14 @@ main(int argc, char **argv)
         I(o, "volume_index", rt->volume_index);
         I(o, "volume_offset_bytes", (int64_t)rt->volume_offset_bytes);
         S(o, "engine_version", rt->engine_version);
-        S(o, "engine_id", rt->engine_id);
-        I(o, "swarm_member", rt->swarm_member);
-        S(o, "swarm_node_id", rt->swarm_node_id);
-        S(o, "swarm_addr", rt->swarm_addr);
+        S(o, "engine_id", rt->docker.engine_id);
+        I(o, "swarm_member", rt->docker.swarm_member);
+        S(o, "swarm_node_id", rt->docker.swarm_node_id);
+        S(o, "swarm_addr", rt->docker.swarm_addr);
         I(o, "journal_needs_recovery", rt->journal_needs_recovery);
-        json_object_object_add(o, "other_stores",
-                               jstrv(rt->other_stores, rt->nother_stores));
+        json_object_object_add(
+            o, "other_stores",
+            jstrv(rt->docker.other_stores, rt->docker.nother_stores));
         I(o, "ncontainers", (int64_t)rt->ncontainers);
         I(o, "nimages", (int64_t)rt->nimages);
         I(o, "nvolumes", (int64_t)rt->nvolumes);

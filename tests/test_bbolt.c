@@ -430,8 +430,8 @@ test_volumes_networks(void)
 {
     dof_ctx *ctx = dof_ctx_new();
     dof_arena *a = dof_arena_new();
-    dof_root root;
-    dof_rootb rb;
+    dof_store root;
+    dof_storeb rb;
     unsigned char *buf;
     size_t len;
     char dbp[128];
@@ -440,7 +440,7 @@ test_volumes_networks(void)
     memset(&rb, 0, sizeof(rb));
     rb.ctx = ctx;
     rb.arena = a;
-    rb.root = &root;
+    rb.store = &root;
 
     buf = load_gz("ref4k.db", &len);
     is_int(dof_docker_volumes_parse(&rb, "metadata.db", buf, len), DOF_OK,
@@ -529,8 +529,8 @@ test_volumes_load(void)
     dof_arena *a = dof_arena_new();
     dof_evidence *ev = NULL;
     const dof_partition *vol;
-    dof_root root;
-    dof_rootb rb;
+    dof_store root;
+    dof_storeb rb;
     struct stat st;
     char cmd[2048], tree[128], data1[256];
     const char *anon =
@@ -564,7 +564,7 @@ test_volumes_load(void)
     rb.ctx = ctx;
     rb.arena = a;
     rb.fs = vol->fs;
-    rb.root = &root;
+    rb.store = &root;
     is_int(dof_docker_volumes_load(&rb), DOF_OK, "volumes load");
     is_int(root.nvolumes, 3, "three volumes (file entries ignored)");
     if (root.nvolumes == 3) {

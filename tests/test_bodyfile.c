@@ -277,7 +277,7 @@ walk_tests(void)
     dof_ctx *ctx = dof_ctx_new();
     dof_evidence *ev = NULL;
     const dof_partition *v;
-    dof_root root;
+    dof_store root;
     dof_container c;
     dof_bodyfile_opts o;
     lines ls;
@@ -301,7 +301,7 @@ walk_tests(void)
     root.path = "/";
     root.fs = v ? v->fs : NULL;
     memset(&c, 0, sizeof(c));
-    c.root = &root;
+    c.store = &root;
     c.id = "0123";
     c.name = "t";
     c.driver = "overlay2";

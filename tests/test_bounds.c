@@ -100,8 +100,8 @@ open_host(dof_ctx *ctx, const char *c, dof_evidence **ev, dof_host **host)
 static const dof_container *
 container_named(const dof_host *h, const char *name)
 {
-    for (size_t i = 0; h && i < dof_host_root_count(h); i++) {
-        const dof_root *r = dof_host_root(h, i);
+    for (size_t i = 0; h && i < dof_host_store_count(h); i++) {
+        const dof_store *r = dof_host_store(h, i);
         for (size_t k = 0; k < r->ncontainers; k++)
             if (r->containers[k].name &&
                 strcmp(r->containers[k].name, name) == 0)
@@ -170,8 +170,8 @@ test_layer_caps(void)
 {
     dof_ctx *ctx = dof_ctx_new();
     dof_arena *a = dof_arena_new();
-    dof_root root;
-    dof_rootb rb;
+    dof_store root;
+    dof_storeb rb;
     dof_image img;
     dof_buf b;
     dof_evidence *ev;
@@ -190,7 +190,7 @@ test_layer_caps(void)
     memset(&rb, 0, sizeof(rb));
     rb.ctx = ctx;
     rb.arena = a;
-    rb.root = &root;
+    rb.store = &root;
     memset(&img, 0, sizeof(img));
     img.config_path = "imagedb/content/sha256/deep";
     is_int(dof_docker_image_parse(&rb, &img, b.data, b.len), DOF_OK,
@@ -212,8 +212,8 @@ test_layer_caps(void)
                "cyclic-layers: host opens (no hang)");
         /* the chain may be walked on demand: by the union view and by the
          * reports that show layers */
-        for (size_t r = 0; host && r < dof_host_root_count(host); r++) {
-            const dof_root *rt = dof_host_root(host, r);
+        for (size_t r = 0; host && r < dof_host_store_count(host); r++) {
+            const dof_store *rt = dof_host_store(host, r);
             for (size_t k = 0; k < rt->ncontainers; k++) {
                 dof_union *u = NULL;
                 if (dof_union_open(ctx, host, &rt->containers[k], NULL, &u) ==
@@ -269,10 +269,10 @@ test_layer_caps(void)
         }
         is_int(open_host(ctx, "deep-chain-200", &ev, &host), DOF_OK,
                "deep-chain-200: host opens");
-        for (size_t r = 0; host && r < dof_host_root_count(host); r++)
-            for (size_t i = 0; i < dof_host_root(host, r)->nimages; i++)
-                if (dof_host_root(host, r)->images[i].nlayers > got)
-                    got = dof_host_root(host, r)->images[i].nlayers;
+        for (size_t r = 0; host && r < dof_host_store_count(host); r++)
+            for (size_t i = 0; i < dof_host_store(host, r)->nimages; i++)
+                if (dof_host_store(host, r)->images[i].nlayers > got)
+                    got = dof_host_store(host, r)->images[i].nlayers;
         ok(want >= 200, "deep-chain-200: the truth has %zu layers", want);
         is_int(got, want, "deep-chain-200: every layer read");
         ok(!warned(ctx, w0, DOF_ERR_LIMIT, NULL, NULL) &&
@@ -700,7 +700,7 @@ test_log_huge_size(void)
     lp[0] = '\0';
     if (dof_evidence_open(ctx, img, -1, &ev) == DOF_OK &&
         dof_host_open(ctx, ev, NULL, &host) == DOF_OK) {
-        const dof_root *rt = dof_host_root(host, 0);
+        const dof_store *rt = dof_host_store(host, 0);
         for (size_t k = 0; rt && k < rt->ncontainers && !lp[0]; k++) {
             if (dof_log_open(ctx, &rt->containers[k], NULL, &log) != DOF_OK)
                 continue;
@@ -734,8 +734,8 @@ test_log_huge_size(void)
         ok(0, "damaged image opens: %s", dof_errmsg(ctx));
         goto done;
     }
-    for (size_t k = 0; k < dof_host_root(host, 0)->ncontainers && !c; k++) {
-        const dof_container *x = &dof_host_root(host, 0)->containers[k];
+    for (size_t k = 0; k < dof_host_store(host, 0)->ncontainers && !c; k++) {
+        const dof_container *x = &dof_host_store(host, 0)->containers[k];
         if (dof_log_open(ctx, x, NULL, &log) != DOF_OK)
             continue;
         if (dof_log_file_count(log) == 1 &&

@@ -13,8 +13,8 @@
 
 static dof_ctx *ctx;
 static dof_arena *arena;
-static dof_root root;
-static dof_rootb rb;
+static dof_store root;
+static dof_storeb rb;
 
 static void
 setup(void)
@@ -26,7 +26,7 @@ setup(void)
     memset(&rb, 0, sizeof(rb));
     rb.ctx = ctx;
     rb.arena = arena;
-    rb.root = &root;
+    rb.store = &root;
 }
 
 static int
@@ -512,8 +512,8 @@ test_find(void)
     static const char *t0[] = {"local/app:1.0", "local/app:latest"};
     static const char *d0[] = {"local/app@sha256:dd"};
     static const char *t1[] = {"localhost:5000/x:2"};
-    dof_root r;
-    dof_root *rp = &r;
+    dof_store r;
+    dof_store *rp = &r;
     struct dof_host h;
     const dof_container *c = NULL;
     const dof_image *im = NULL;
@@ -536,7 +536,7 @@ test_find(void)
     r.containers = cs, r.ncontainers = 3;
     r.images = ims, r.nimages = 2;
     memset(&h, 0, sizeof(h));
-    h.roots = &rp, h.nroots = 1;
+    h.stores = &rp, h.nstores = 1;
 
     is_int(dof_host_find_container(ctx, &h, "web", &c), DOF_OK, "by name");
     ok(c == &cs[0], "by name hits web");

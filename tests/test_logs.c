@@ -620,14 +620,14 @@ test_open_ext4(void)
         ok(0, "evidence open: %s", dof_errmsg(ctx));
         goto out;
     }
-    dof_root root;
+    dof_store root;
     dof_container ct;
     dof_log *l;
     memset(&root, 0, sizeof(root));
     memset(&ct, 0, sizeof(ct));
     root.fs = dof_evidence_partition(ev, 0)->fs;
     root.path = "/";
-    ct.root = &root;
+    ct.store = &root;
     ct.id = CID;
     ct.dir = "/containers/" CID;
     ct.log_driver = "json-file";

@@ -8,7 +8,7 @@
 
 #include <stdlib.h>
 
-static dof_root root;
+static dof_store root;
 static dof_container ctr[2];
 static dof_image img;
 
@@ -44,7 +44,7 @@ fill(void)
     root.nimages = 1;
 
     dof_container *c = &ctr[0];
-    c->root = &root;
+    c->store = &root;
     c->id = "aaaa1111222233334444555566667777888899990000aaaabbbbccccddddeeee";
     c->name = "web\xff\xfe";
     c->image = "docker.io/library/nginx:1";
@@ -79,7 +79,7 @@ fill(void)
     c->config_path = "/var/lib/docker/containers/aaaa/config.v2.json";
 
     c = &ctr[1];
-    c->root = &root;
+    c->store = &root;
     c->id = "bbbb1111222233334444555566667777888899990000aaaabbbbccccddddeeee";
     c->name = "db";
     c->image = "registry.local:5000/pg";
@@ -90,7 +90,7 @@ fill(void)
     c->started_at_raw = "0001-01-01T00:00:00Z";
     c->finished_at = DOF_TIME_NONE;
 
-    img.root = &root;
+    img.store = &root;
     img.id = ctr[0].image_id;
     img.created = 1683356892000000000LL;
     img.last_updated = DOF_TIME_NONE;

@@ -301,7 +301,7 @@ history_dict(const void *p)
 }
 
 static int
-put_root(PyObject *d, const dof_root *r)
+put_root(PyObject *d, const dof_store *r)
 {
     if (put(d, "data_root", py_str(r ? r->path : NULL)))
         return -1;
@@ -410,7 +410,7 @@ container_dict(const void *p)
     S("hostconfig_path", py_str(c->hostconfig_path));
     S("legacy_v1", PyBool_FromLong(c->legacy_v1));
     S("damaged", PyBool_FromLong(c->damaged));
-    if (put_root(d, c->root))
+    if (put_root(d, c->store))
         goto fail;
     return d;
 fail:
@@ -457,7 +457,7 @@ image_dict(const void *p)
     S("id_verified", PyBool_FromLong(img->id_verified));
     S("config_path", py_str(img->config_path));
     S("damaged", PyBool_FromLong(img->damaged));
-    if (put_root(d, img->root))
+    if (put_root(d, img->store))
         goto fail;
     return d;
 fail:
@@ -486,7 +486,7 @@ volume_dict(const void *p)
     S("mount_opts", py_str(v->mount_opts));
     S("mount_device", py_str(v->mount_device));
     S("containers", py_strv(v->containers, v->ncontainers));
-    if (put_root(d, v->root))
+    if (put_root(d, v->store))
         goto fail;
     return d;
 fail:
@@ -513,7 +513,7 @@ network_dict(const void *p)
     S("gateways", py_strv(n->gateways, n->ngateways));
     S("endpoints", LIST_OF(endpoint_dict, n->endpoints, n->nendpoints));
     S("labels", py_kv(n->labels, n->nlabels));
-    if (put_root(d, n->root))
+    if (put_root(d, n->store))
         goto fail;
     return d;
 fail:
@@ -522,27 +522,33 @@ fail:
 }
 
 static PyObject *
-root_dict(const dof_root *r)
+root_dict(const dof_store *r)
 {
     PyObject *d = PyDict_New();
 
     if (d == NULL)
         return NULL;
+    S("engine", py_str(r->engine));
+    S("volume", py_str(r->volume));
     S("volume_index", PyLong_FromUnsignedLong(r->volume_index));
     S("volume_offset_bytes", py_u64(r->volume_offset_bytes));
     S("path", py_str(r->path));
     S("found_by", py_str(r->found_by));
+    S("read", PyBool_FromLong(r->read));
+    S("reason", py_str(r->reason));
+    S("rootless_user", py_str(r->rootless_user));
     S("engine_version", py_str(r->engine_version));
-    S("engine_id", py_str(r->engine_id));
+    S("engine_id", py_str(r->docker.engine_id));
     S("storage_driver", py_str(r->driver));
-    S("swarm_member", PyBool_FromLong(r->swarm_member));
+    S("swarm_member", PyBool_FromLong(r->docker.swarm_member));
     S("filesystem", py_str(r->fs ? dof_fs_type_name(r->fs) : NULL));
     S("journal_needs_recovery", PyBool_FromLong(r->journal_needs_recovery));
     S("containers", PyLong_FromSize_t(r->ncontainers));
     S("images", PyLong_FromSize_t(r->nimages));
     S("volumes", PyLong_FromSize_t(r->nvolumes));
     S("networks", PyLong_FromSize_t(r->nnetworks));
-    S("other_stores", py_strv(r->other_stores, r->nother_stores));
+    S("other_stores",
+      py_strv(r->docker.other_stores, r->docker.nother_stores));
     return d;
 fail:
     Py_DECREF(d);
@@ -869,28 +875,28 @@ host_dealloc(HostObject *self)
     PyObject_Free(self);
 }
 
-typedef PyObject *(*root_list_fn)(const dof_root *r);
+typedef PyObject *(*root_list_fn)(const dof_store *r);
 
 static PyObject *
-root_containers(const dof_root *r)
+root_containers(const dof_store *r)
 {
     return LIST_OF(container_dict, r->containers, r->ncontainers);
 }
 
 static PyObject *
-root_images(const dof_root *r)
+root_images(const dof_store *r)
 {
     return LIST_OF(image_dict, r->images, r->nimages);
 }
 
 static PyObject *
-root_volumes(const dof_root *r)
+root_volumes(const dof_store *r)
 {
     return LIST_OF(volume_dict, r->volumes, r->nvolumes);
 }
 
 static PyObject *
-root_networks(const dof_root *r)
+root_networks(const dof_store *r)
 {
     return LIST_OF(network_dict, r->networks, r->nnetworks);
 }
@@ -900,10 +906,10 @@ static PyObject *
 host_all(HostObject *self, root_list_fn fn)
 {
     PyObject *all = PyList_New(0), *l;
-    size_t n = dof_host_root_count(self->host);
+    size_t n = dof_host_store_count(self->host);
 
     for (size_t i = 0; all != NULL && i < n; i++) {
-        l = fn(dof_host_root(self->host, i));
+        l = fn(dof_host_store(self->host, i));
         if (l == NULL) {
             Py_DECREF(all);
             return NULL;
@@ -946,12 +952,12 @@ host_networks(HostObject *self, PyObject *unused)
 static PyObject *
 host_roots(HostObject *self, PyObject *unused)
 {
-    size_t n = dof_host_root_count(self->host);
+    size_t n = dof_host_store_count(self->host);
     PyObject *l = PyList_New((Py_ssize_t)n), *d;
 
     (void)unused;
     for (size_t i = 0; l != NULL && i < n; i++) {
-        d = root_dict(dof_host_root(self->host, i));
+        d = root_dict(dof_host_store(self->host, i));
         if (d == NULL) {
             Py_DECREF(l);
             return NULL;

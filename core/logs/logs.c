@@ -1052,9 +1052,10 @@ dof_log_open(dof_ctx *ctx, const dof_container *c, const dof_log_opts *opts,
     if (out == NULL)
         return dof_set_error(ctx, DOF_ERR_ARG, "dof_log_open: no out");
     *out = NULL;
-    if (c == NULL || c->root == NULL || c->root->fs == NULL || c->dir == NULL)
+    if (c == NULL || c->store == NULL || c->store->fs == NULL ||
+        c->dir == NULL)
         return dof_set_error(ctx, DOF_ERR_ARG, "dof_log_open: no container");
-    fs = c->root->fs;
+    fs = c->store->fs;
     if ((rc = log_new(ctx, opts, &l)) != DOF_OK)
         return rc;
     driver = c->log_driver && *c->log_driver ? c->log_driver : "json-file";

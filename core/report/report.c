@@ -510,7 +510,7 @@ dof_report_container_selected(const dof_report_opts *o, const dof_container *c)
 const dof_image *
 dof_report_container_image(const dof_container *c)
 {
-    const dof_root *r = c ? c->root : NULL;
+    const dof_store *r = c ? c->store : NULL;
 
     if (r == NULL || c->image_id == NULL)
         return NULL;

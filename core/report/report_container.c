@@ -136,7 +136,7 @@ json_object *
 dof_report_container_json(const dof_report_opts *o, const dof_container *c)
 {
     json_object *j = json_object_new_object(), *rp;
-    const dof_root *r = c->root;
+    const dof_store *r = c->store;
 
 #define ADD(k, v) json_object_object_add(j, k, v)
 #define STRV(f) dof_rj_strv(c->f, c->n##f)
@@ -287,7 +287,7 @@ static void
 linear_one(FILE *f, const dof_report_opts *o, const dof_container *c)
 {
     char t[40], num[32];
-    const dof_root *r = c->root;
+    const dof_store *r = c->store;
 
     dof_rt_put(f, c->name);
     fputc('\n', f);
@@ -548,14 +548,14 @@ dof_report_containers(dof_ctx *ctx, const dof_report_opts *o,
     const dof_container **v;
     int rc;
 
-    for (size_t r = 0; r < dof_host_root_count(host); r++)
-        total += dof_host_root(host, r)->ncontainers;
+    for (size_t r = 0; r < dof_host_store_count(host); r++)
+        total += dof_host_store(host, r)->ncontainers;
     v = calloc(total ? total : 1, sizeof(*v));
     if (v == NULL)
         return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
     for (int pass = 0; pass < 2; pass++) {
-        for (size_t r = 0; r < dof_host_root_count(host); r++) {
-            const dof_root *root = dof_host_root(host, r);
+        for (size_t r = 0; r < dof_host_store_count(host); r++) {
+            const dof_store *root = dof_host_store(host, r);
             for (size_t i = 0; i < root->ncontainers; i++) {
                 const dof_container *c = &root->containers[i];
                 if (run_rank(c) != pass ||

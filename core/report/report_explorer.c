@@ -51,7 +51,7 @@ json_object *
 dof_report_explorer_container_json(const dof_container *c)
 {
     json_object *j = json_object_new_object(), *a;
-    const char *root = c->root && c->root->path ? c->root->path : "";
+    const char *root = c->store && c->store->path ? c->store->path : "";
     char date[48];
     char *up = NULL;
 
@@ -139,8 +139,8 @@ list_containers(dof_ctx *ctx, const dof_report_opts *o, const dof_host *host,
     json_object *a;
     int rc;
 
-    for (size_t r = 0; r < dof_host_root_count(host); r++)
-        total += dof_host_root(host, r)->ncontainers;
+    for (size_t r = 0; r < dof_host_store_count(host); r++)
+        total += dof_host_store(host, r)->ncontainers;
     v = calloc(total ? total : 1, sizeof(*v));
     a = json_object_new_array();
     if (v == NULL || a == NULL) {
@@ -148,8 +148,8 @@ list_containers(dof_ctx *ctx, const dof_report_opts *o, const dof_host *host,
         json_object_put(a);
         return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
     }
-    for (size_t r = 0; r < dof_host_root_count(host); r++) {
-        const dof_root *rt = dof_host_root(host, r);
+    for (size_t r = 0; r < dof_host_store_count(host); r++) {
+        const dof_store *rt = dof_host_store(host, r);
         for (size_t i = 0; i < rt->ncontainers; i++) {
             const dof_container *c = &rt->containers[i];
             dof_state s = c->state;
@@ -249,8 +249,8 @@ list_repositories(dof_ctx *ctx, const dof_report_opts *o, const dof_host *host)
 
     if (a == NULL)
         return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
-    for (size_t r = 0; r < dof_host_root_count(host); r++) {
-        const dof_root *rt = dof_host_root(host, r);
+    for (size_t r = 0; r < dof_host_store_count(host); r++) {
+        const dof_store *rt = dof_host_store(host, r);
         names_acc acc = {NULL, 0, 0};
         char *img = path2(rt->path, "image", NULL, NULL);
         dof_node node;
@@ -323,13 +323,13 @@ find_by_prefix(dof_ctx *ctx, const dof_host *host, const char *prefix,
     int rc;
 
     *out = NULL;
-    for (size_t r = 0; r < dof_host_root_count(host); r++)
-        total += dof_host_root(host, r)->ncontainers;
+    for (size_t r = 0; r < dof_host_store_count(host); r++)
+        total += dof_host_store(host, r)->ncontainers;
     v = calloc(total ? total : 1, sizeof(*v));
     if (v == NULL)
         return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
-    for (size_t r = 0; r < dof_host_root_count(host); r++) {
-        const dof_root *rt = dof_host_root(host, r);
+    for (size_t r = 0; r < dof_host_store_count(host); r++) {
+        const dof_store *rt = dof_host_store(host, r);
         for (size_t i = 0; i < rt->ncontainers; i++) {
             const char *id = rt->containers[i].id;
             if (id && strncmp(id, prefix, plen) == 0)

@@ -18,7 +18,7 @@ is_running(dof_state s)
 }
 
 static size_t
-untagged(const dof_root *r)
+untagged(const dof_store *r)
 {
     size_t n = 0;
     for (size_t i = 0; i < r->nimages; i++)
@@ -45,29 +45,32 @@ volume_json(const dof_partition *v)
 }
 
 static json_object *
-root_json(const dof_root *r)
+root_json(const dof_store *r)
 {
     json_object *o = json_object_new_object(), *c, *bs, *im;
     static const dof_state states[] = {
         DOF_STATE_CREATED,    DOF_STATE_RUNNING,  DOF_STATE_PAUSED,
         DOF_STATE_RESTARTING, DOF_STATE_REMOVING, DOF_STATE_EXITED,
-        DOF_STATE_DEAD,       DOF_STATE_UNKNOWN};
+        DOF_STATE_DEAD,       DOF_STATE_STOPPED,  DOF_STATE_UNKNOWN};
     size_t running = 0;
 
     if (o == NULL)
         return NULL;
 #define ADD(k, v) json_object_object_add(o, k, v)
+    ADD("engine", dof_rj_str(r->engine));
+    ADD("volume", dof_rj_str(r->volume));
     ADD("volume_index", json_object_new_int64(r->volume_index));
     ADD("volume_offset_bytes", dof_rj_u64(r->volume_offset_bytes));
     ADD("path", dof_rj_str(r->path));
     ADD("found_by", dof_rj_str(r->found_by));
+    ADD("rootless_user", dof_rj_str(r->rootless_user));
     ADD("host_path", dof_rj_str(r->host_path));
     ADD("engine_version", dof_rj_str(r->engine_version));
-    ADD("engine_id", dof_rj_str(r->engine_id));
+    ADD("engine_id", dof_rj_str(r->docker.engine_id));
     ADD("storage_driver", dof_rj_str(r->driver));
-    ADD("swarm_member", json_object_new_boolean(r->swarm_member));
-    ADD("swarm_node_id", dof_rj_str(r->swarm_node_id));
-    ADD("swarm_addr", dof_rj_str(r->swarm_addr));
+    ADD("swarm_member", json_object_new_boolean(r->docker.swarm_member));
+    ADD("swarm_node_id", dof_rj_str(r->docker.swarm_node_id));
+    ADD("swarm_addr", dof_rj_str(r->docker.swarm_addr));
     c = json_object_new_object();
     bs = json_object_new_object();
     for (size_t i = 0; i < r->ncontainers; i++)
@@ -106,7 +109,41 @@ root_json(const dof_root *r)
     ADD("journal_note", r->journal_needs_recovery
                             ? json_object_new_string(RECOVERY_NOTE)
                             : NULL);
-    ADD("other_stores", dof_rj_strv(r->other_stores, r->nother_stores));
+    ADD("other_stores",
+        dof_rj_strv(r->docker.other_stores, r->docker.nother_stores));
+#undef ADD
+    return o;
+}
+
+/* A Docker data root dof read (status.data_roots[]). */
+static int
+is_data_root(const dof_store *s)
+{
+    return s->read && s->engine && strcmp(s->engine, "docker") == 0;
+}
+
+/* status.stores[]: every store found, read or not; the counts of one not
+ * read are null (unknown), never 0. */
+static json_object *
+store_json(const dof_store *s)
+{
+    json_object *o = json_object_new_object();
+
+    if (o == NULL)
+        return NULL;
+#define ADD(k, v) json_object_object_add(o, k, v)
+    ADD("engine", dof_rj_str(s->engine));
+    ADD("path", dof_rj_str(s->path));
+    ADD("volume", dof_rj_str(s->volume));
+    ADD("volume_offset_bytes", dof_rj_u64(s->volume_offset_bytes));
+    ADD("found_by", dof_rj_str(s->found_by));
+    ADD("engine_version", dof_rj_str(s->engine_version));
+    ADD("read", json_object_new_boolean(s->read));
+    ADD("reason", dof_rj_str(s->reason));
+    ADD("rootless_user", dof_rj_str(s->rootless_user));
+    ADD("containers",
+        s->read ? json_object_new_int64((int64_t)s->ncontainers) : NULL);
+    ADD("images", s->read ? json_object_new_int64((int64_t)s->nimages) : NULL);
 #undef ADD
     return o;
 }
@@ -152,8 +189,9 @@ static void
 status_text(FILE *f, const dof_evidence *ev, const dof_host *host,
             size_t nwarn)
 {
-    size_t nroots = host ? dof_host_root_count(host) : 0;
+    size_t nroots = host ? dof_host_store_count(host) : 0;
     size_t ninfo = host ? dof_host_info_count(host) : 0;
+    size_t ndocker = 0;
 
     fputs("Evidence: ", f);
     dof_rt_put(f, dof_evidence_path(ev));
@@ -193,11 +231,32 @@ status_text(FILE *f, const dof_evidence *ev, const dof_host *host,
         fputc('\n', f);
     }
     for (size_t r = 0; r < nroots; r++) {
-        const dof_root *rt = dof_host_root(host, r);
+        const dof_store *rt = dof_host_store(host, r);
         size_t running = 0;
+        if (!is_data_root(rt)) {
+            fputs(rt->engine, f);
+            fputs(" store ", f);
+            dof_rt_put(f, rt->path);
+            fputs(" on volume ", f);
+            dof_rt_put(f, rt->volume);
+            fprintf(f, " at byte offset %llu\n  found by: ",
+                    (unsigned long long)rt->volume_offset_bytes);
+            dof_rt_put(f, rt->found_by);
+            if (rt->rootless_user) {
+                fputs("\n  rootless, user ", f);
+                dof_rt_put(f, rt->rootless_user);
+            }
+            fputs("\n  NOT READ: ", f);
+            dof_rt_put(f, rt->reason);
+            fputs("; its containers and images are not listed\n", f);
+            continue;
+        }
+        ndocker++;
         fputs("Docker data root ", f);
         dof_rt_put(f, rt->path);
-        fprintf(f, " on volume %u at byte offset %llu\n", rt->volume_index,
+        fputs(" on volume ", f);
+        dof_rt_put(f, rt->volume);
+        fprintf(f, " (index %u) at byte offset %llu\n", rt->volume_index,
                 (unsigned long long)rt->volume_offset_bytes);
         fputs("  found by: ", f);
         dof_rt_put(f, rt->found_by);
@@ -207,18 +266,18 @@ status_text(FILE *f, const dof_evidence *ev, const dof_host *host,
         }
         fputs("\n  engine version: ", f);
         dof_rt_put(f, rt->engine_version ? rt->engine_version : "unknown");
-        if (rt->engine_id) {
+        if (rt->docker.engine_id) {
             fputs("\n  engine id: ", f);
-            dof_rt_put(f, rt->engine_id);
+            dof_rt_put(f, rt->docker.engine_id);
         }
         fputs("\n  storage driver: ", f);
         dof_rt_put(f, rt->driver);
         fputs("\n  swarm: ", f);
-        if (rt->swarm_member) {
+        if (rt->docker.swarm_member) {
             fputs("member, node ", f);
-            dof_rt_put(f, rt->swarm_node_id);
+            dof_rt_put(f, rt->docker.swarm_node_id);
             fputs(", address ", f);
-            dof_rt_put(f, rt->swarm_addr);
+            dof_rt_put(f, rt->docker.swarm_addr);
         }
         else {
             fputs("not a member", f);
@@ -229,7 +288,7 @@ status_text(FILE *f, const dof_evidence *ev, const dof_host *host,
                 "\n  containers: %zu (%zu up: running, paused or "
                 "restarting)",
                 rt->ncontainers, running);
-        for (int s = DOF_STATE_UNKNOWN; s <= DOF_STATE_DEAD; s++) {
+        for (int s = DOF_STATE_UNKNOWN; s <= DOF_STATE_STOPPED; s++) {
             size_t k = 0;
             for (size_t i = 0; i < rt->ncontainers; i++)
                 k += (int)rt->containers[i].state == s;
@@ -242,8 +301,8 @@ status_text(FILE *f, const dof_evidence *ev, const dof_host *host,
                 rt->nnetworks);
         if (rt->journal_needs_recovery)
             fprintf(f, "  %s\n", RECOVERY_NOTE);
-        text_list(f, "other stores not read yet", rt->other_stores,
-                  rt->nother_stores);
+        text_list(f, "other stores not read yet", rt->docker.other_stores,
+                  rt->docker.nother_stores);
     }
     for (size_t i = 0; i < ninfo; i++) {
         const dof_hostinfo *h = dof_host_info(host, i);
@@ -277,7 +336,7 @@ status_text(FILE *f, const dof_evidence *ev, const dof_host *host,
         text_list(f, "shell histories with docker commands", h->histories,
                   h->nhistories);
     }
-    if (nroots == 0)
+    if (ndocker == 0)
         fputs("No Docker data root found.\n", f);
     fprintf(f, "Warnings: %zu\n", nwarn);
 }
@@ -287,7 +346,7 @@ dof_report_status(dof_ctx *ctx, const dof_report_opts *o,
                   const dof_evidence *ev, const dof_host *host)
 {
     json_object *s, *e, *a;
-    size_t nroots = host ? dof_host_root_count(host) : 0;
+    size_t nroots = host ? dof_host_store_count(host) : 0;
     size_t ninfo = host ? dof_host_info_count(host) : 0;
 
     if (ev == NULL)
@@ -318,8 +377,13 @@ dof_report_status(dof_ctx *ctx, const dof_report_opts *o,
     json_object_object_add(s, "evidence", e);
     a = json_object_new_array();
     for (size_t r = 0; a && r < nroots; r++)
-        json_object_array_add(a, root_json(dof_host_root(host, r)));
+        if (is_data_root(dof_host_store(host, r)))
+            json_object_array_add(a, root_json(dof_host_store(host, r)));
     json_object_object_add(s, "data_roots", a);
+    a = json_object_new_array();
+    for (size_t r = 0; a && r < nroots; r++)
+        json_object_array_add(a, store_json(dof_host_store(host, r)));
+    json_object_object_add(s, "stores", a);
     a = json_object_new_array();
     for (size_t i = 0; a && i < ninfo; i++)
         json_object_array_add(a, hostinfo_json(dof_host_info(host, i)));
@@ -336,7 +400,7 @@ json_object *
 dof_report_volume_json(const dof_docker_volume *v)
 {
     json_object *j = json_object_new_object();
-    const dof_root *r = v->root;
+    const dof_store *r = v->store;
 
     if (j == NULL)
         return NULL;
@@ -364,14 +428,14 @@ dof_report_volumes(dof_ctx *ctx, const dof_report_opts *o,
                    const dof_host *host)
 {
     FILE *f = o->out;
-    size_t nroots = dof_host_root_count(host);
+    size_t nroots = dof_host_store_count(host);
 
     if (o->json) {
         json_object *a = json_object_new_array();
         if (a == NULL)
             return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
         for (size_t r = 0; r < nroots; r++) {
-            const dof_root *rt = dof_host_root(host, r);
+            const dof_store *rt = dof_host_store(host, r);
             for (size_t i = 0; i < rt->nvolumes; i++)
                 json_object_array_add(a,
                                       dof_report_volume_json(&rt->volumes[i]));
@@ -381,7 +445,7 @@ dof_report_volumes(dof_ctx *ctx, const dof_report_opts *o,
     fprintf(f, "%-10s  %-64s  %-23s  %s\n", "DRIVER", "VOLUME NAME", "CREATED",
             "CONTAINERS");
     for (size_t r = 0; r < nroots; r++) {
-        const dof_root *rt = dof_host_root(host, r);
+        const dof_store *rt = dof_host_store(host, r);
         for (size_t i = 0; i < rt->nvolumes; i++) {
             const dof_docker_volume *v = &rt->volumes[i];
             char t[40];
@@ -414,7 +478,7 @@ json_object *
 dof_report_network_json(const dof_network *n)
 {
     json_object *j = json_object_new_object(), *a;
-    const dof_root *r = n->root;
+    const dof_store *r = n->store;
 
     if (j == NULL)
         return NULL;
@@ -454,14 +518,14 @@ dof_report_networks(dof_ctx *ctx, const dof_report_opts *o,
                     const dof_host *host)
 {
     FILE *f = o->out;
-    size_t nroots = dof_host_root_count(host);
+    size_t nroots = dof_host_store_count(host);
 
     if (o->json) {
         json_object *a = json_object_new_array();
         if (a == NULL)
             return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
         for (size_t r = 0; r < nroots; r++) {
-            const dof_root *rt = dof_host_root(host, r);
+            const dof_store *rt = dof_host_store(host, r);
             for (size_t i = 0; i < rt->nnetworks; i++)
                 json_object_array_add(
                     a, dof_report_network_json(&rt->networks[i]));
@@ -471,7 +535,7 @@ dof_report_networks(dof_ctx *ctx, const dof_report_opts *o,
     fprintf(f, "%-12s  %-20s  %-10s  %-6s  %-23s  %s\n", "NETWORK ID", "NAME",
             "DRIVER", "SCOPE", "CREATED", "SUBNETS");
     for (size_t r = 0; r < nroots; r++) {
-        const dof_root *rt = dof_host_root(host, r);
+        const dof_store *rt = dof_host_store(host, r);
         for (size_t i = 0; i < rt->nnetworks; i++) {
             const dof_network *n = &rt->networks[i];
             char t[40], idb[13];

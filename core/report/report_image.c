@@ -10,7 +10,7 @@ json_object *
 dof_report_image_json(const dof_image *img)
 {
     json_object *j = json_object_new_object(), *a;
-    const dof_root *r = img->root;
+    const dof_store *r = img->store;
 
 #define ADD(k, v) json_object_object_add(j, k, v)
 #define STRV(f) dof_rj_strv(img->f, img->n##f)
@@ -114,13 +114,13 @@ dof_report_images(dof_ctx *ctx, const dof_report_opts *o, const dof_host *host)
     const dof_image **v;
     int rc;
 
-    for (size_t r = 0; r < dof_host_root_count(host); r++)
-        total += dof_host_root(host, r)->nimages;
+    for (size_t r = 0; r < dof_host_store_count(host); r++)
+        total += dof_host_store(host, r)->nimages;
     v = calloc(total ? total : 1, sizeof(*v));
     if (v == NULL)
         return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
-    for (size_t r = 0; r < dof_host_root_count(host); r++) {
-        const dof_root *root = dof_host_root(host, r);
+    for (size_t r = 0; r < dof_host_store_count(host); r++) {
+        const dof_store *root = dof_host_store(host, r);
         for (size_t i = 0; i < root->nimages; i++)
             v[n++] = &root->images[i];
     }

@@ -82,7 +82,7 @@ typedef struct tl_row {
     int has_inode;
     const char *macb;
     const char *source; /* raw */
-    const dof_root *root;
+    const dof_store *root;
     uint64_t vol_off;
     int has_vol_off;
     /* bodyfile pseudo entries */
@@ -416,7 +416,7 @@ emit_event(tl *t, const tl_event *e)
     case TL_IMAGE_STEP: {
         const dof_image *img = e->obj;
         r.image_id = img->id;
-        r.root = img->root;
+        r.root = img->store;
         r.source = img->config_path;
         msg_prefix(t, "image", image_label(img));
         if (e->kind == TL_IMAGE_TAGGED) {
@@ -447,7 +447,7 @@ emit_event(tl *t, const tl_event *e)
     case TL_HEALTH: {
         const dof_container *c = e->obj;
         r.c = c;
-        r.root = c->root;
+        r.root = c->store;
         r.source = c->config_path;
         msg_prefix(t, "container", ct_name(c));
         if (e->kind == TL_CT_CREATED) {
@@ -485,7 +485,7 @@ emit_event(tl *t, const tl_event *e)
     case TL_VOLUME: {
         const dof_docker_volume *v = e->obj;
         r.type = "volume_created";
-        r.root = v->root;
+        r.root = v->store;
         r.source = v->data_path;
         msg_prefix(t, "volume", v->name ? v->name : "?");
         dof_buf_printf(&t->desc, "Volume Created");
@@ -495,7 +495,7 @@ emit_event(tl *t, const tl_event *e)
     case TL_NETWORK: {
         const dof_network *n = e->obj;
         r.type = "network_created";
-        r.root = n->root;
+        r.root = n->store;
         r.source = "network/files/local-kv.db";
         msg_prefix(t, "network", n->name ? n->name : n->id ? n->id : "?");
         dof_buf_printf(&t->desc, "Network Created");
@@ -505,7 +505,7 @@ emit_event(tl *t, const tl_event *e)
     case TL_FILE: {
         const tl_file *f = e->obj;
         r.c = f->c;
-        r.root = f->c->root;
+        r.root = f->c->store;
         r.path = f->path;
         r.inode = f->ino;
         r.has_inode = 1;
@@ -554,7 +554,7 @@ emit_log(tl *t, const dof_container *c, const dof_log_record *rec)
     memset(&r, 0, sizeof(r));
     r.time = rec->time;
     r.c = c;
-    r.root = c->root;
+    r.root = c->store;
     r.type = "log";
     r.source = rec->source;
     r.size = len;
@@ -731,8 +731,8 @@ collect(tl *t)
     const dof_container *only = t->o->container;
     int rc = DOF_OK;
 
-    for (size_t r = 0; r < dof_host_root_count(t->host); r++) {
-        const dof_root *root = dof_host_root(t->host, r);
+    for (size_t r = 0; r < dof_host_store_count(t->host); r++) {
+        const dof_store *root = dof_host_store(t->host, r);
         for (size_t i = 0; i < root->nimages; i++) {
             const dof_image *img = &root->images[i];
             if (only && !uses_image(only, img))
@@ -799,8 +799,8 @@ open_logs(tl *t, tl_log **out, size_t *n)
     size_t nv = 0, cap = 0;
     const dof_container *only = t->o->container;
 
-    for (size_t r = 0; r < dof_host_root_count(t->host); r++) {
-        const dof_root *root = dof_host_root(t->host, r);
+    for (size_t r = 0; r < dof_host_store_count(t->host); r++) {
+        const dof_store *root = dof_host_store(t->host, r);
         for (size_t i = 0; i < root->ncontainers; i++) {
             const dof_container *c = &root->containers[i];
             dof_log *log = NULL;

@@ -359,7 +359,7 @@ static int
 find_source(dof_ctx *ctx, const dof_container *c, const dof_bodyfile_opts *o,
             const char *path, dof_fs **fs, dof_node *node)
 {
-    dof_fs *rootfs = c->root ? c->root->fs : NULL;
+    dof_fs *rootfs = c->store ? c->store->fs : NULL;
 
     if (rootfs && dof_fs_resolve(rootfs, path, 1, node) == DOF_OK) {
         *fs = rootfs;
@@ -399,19 +399,19 @@ volume_dir(dof_ctx *ctx, const dof_container *c, const dof_mount *m,
     const char *rp;
     int n;
 
-    if (m->name == NULL || c->root == NULL || c->root->fs == NULL ||
+    if (m->name == NULL || c->store == NULL || c->store->fs == NULL ||
         strchr(m->name, '/') != NULL || m->name[0] == '.')
         return DOF_ERR_NOTFOUND;
-    rp = c->root->path ? c->root->path : "/";
+    rp = c->store->path ? c->store->path : "/";
     n = snprintf(path, sizeof(path), "%s/volumes/%s/_data",
                  strcmp(rp, "/") == 0 ? "" : rp, m->name);
     if (n < 0 || (size_t)n >= sizeof(path))
         return DOF_ERR_LIMIT;
-    if (dof_fs_resolve(c->root->fs, path, 1, node) != DOF_OK) {
+    if (dof_fs_resolve(c->store->fs, path, 1, node) != DOF_OK) {
         dof_clear_error(ctx);
         return DOF_ERR_NOTFOUND;
     }
-    *fs = c->root->fs;
+    *fs = c->store->fs;
     return DOF_OK;
 }
 
@@ -435,10 +435,10 @@ walk_layer(walker *w, const dof_container *c)
                              "supported",
                              c->name ? c->name : c->id,
                              *drv ? drv : "(unknown)");
-    if (c->root == NULL || c->root->fs == NULL)
+    if (c->store == NULL || c->store->fs == NULL)
         return dof_set_error(w->ctx, DOF_ERR_NOTFOUND,
                              "container %s: no filesystem", c->id);
-    w->fs = c->root->fs;
+    w->fs = c->store->fs;
     if ((rc = dof_fs_resolve(w->fs, c->upper_dir, 1, &node)) != DOF_OK) {
         char why[256];
         snprintf(why, sizeof(why), "%s", dof_errmsg(w->ctx));

@@ -11,7 +11,7 @@
 static const dof_image *
 image_of(const dof_container *c)
 {
-    const dof_root *r = c->root;
+    const dof_store *r = c->store;
 
     if (r == NULL || c->image_id == NULL)
         return NULL;
@@ -159,8 +159,8 @@ push_layer_dir(dof_union *u, dof_fs *fs, dof_usrc_kind kind, int index,
 static int
 build_overlay2(dof_union *u, const dof_container *c, const dof_image *img)
 {
-    dof_fs *fs = c->root->fs;
-    const char *rp = c->root->path;
+    dof_fs *fs = c->store->fs;
+    const char *rp = c->store->path;
     idlist low, want;
     char path[8192];
     int rc, mismatch = 0;
@@ -224,8 +224,8 @@ static int
 build_overlay(dof_union *u, const dof_container *c, const dof_image *img,
               int for_diff)
 {
-    dof_fs *fs = c->root->fs;
-    const char *rp = c->root->path;
+    dof_fs *fs = c->store->fs;
+    const char *rp = c->store->path;
     char path[8192], *lid;
     int rc, st;
 
@@ -271,8 +271,8 @@ build_overlay(dof_union *u, const dof_container *c, const dof_image *img,
 static int
 build_aufs(dof_union *u, const dof_container *c, const dof_image *img)
 {
-    dof_fs *fs = c->root->fs;
-    const char *rp = c->root->path;
+    dof_fs *fs = c->store->fs;
+    const char *rp = c->store->path;
     char path[8192], *t;
     idlist low;
     int rc, st;
@@ -367,7 +367,7 @@ add_mounts(dof_union *u, const dof_host *host, const dof_container *c,
     dof_fs *rootfs[64];
     dof_fs *const *fsv;
     size_t nfs;
-    dof_fs *fs = c->root->fs;
+    dof_fs *fs = c->store->fs;
     static const char *const dests[] = {"/etc/hostname", "/etc/hosts",
                                         "/etc/resolv.conf"};
     const char *files[3];
@@ -379,9 +379,9 @@ add_mounts(dof_union *u, const dof_host *host, const dof_container *c,
     }
     else {
         nfs = 0;
-        for (size_t i = 0; host && i < dof_host_root_count(host) && nfs < 64;
+        for (size_t i = 0; host && i < dof_host_store_count(host) && nfs < 64;
              i++)
-            rootfs[nfs++] = dof_host_root(host, i)->fs;
+            rootfs[nfs++] = dof_host_store(host, i)->fs;
         if (nfs == 0)
             rootfs[nfs++] = fs;
         fsv = rootfs;
@@ -393,7 +393,7 @@ add_mounts(dof_union *u, const dof_host *host, const dof_container *c,
         dof_node n;
         if (files[i] == NULL || *files[i] == '\0')
             continue;
-        if (dof_root_resolve(c->root, files[i], 1, &n) != DOF_OK) {
+        if (dof_store_resolve(c->store, files[i], 1, &n) != DOF_OK) {
             dof_clear_error(u->ctx);
             dof_warn(u->ctx, DOF_ERR_NOTFOUND, files[i],
                      "union: container %s: %s source is missing", c->id,
@@ -420,7 +420,7 @@ add_mounts(dof_union *u, const dof_host *host, const dof_container *c,
         }
         else if (strcmp(type, "volume") == 0) {
             if (m->source && *m->source &&
-                dof_root_resolve(c->root, m->source, 1, &n) == DOF_OK)
+                dof_store_resolve(c->store, m->source, 1, &n) == DOF_OK)
                 mfs = fs;
             else {
                 dof_clear_error(u->ctx);
@@ -479,7 +479,7 @@ union_open(dof_ctx *ctx, const dof_host *host, const dof_container *c,
         memset(&none, 0, sizeof(none));
         opts = &none;
     }
-    if (c->root == NULL || c->root->fs == NULL || c->root->path == NULL)
+    if (c->store == NULL || c->store->fs == NULL || c->store->path == NULL)
         return dof_set_error(ctx, DOF_ERR_ARG, "container %s has no data root",
                              c->id);
     drv = c->driver ? c->driver : "";
@@ -540,9 +540,9 @@ dof_union_open_image(dof_ctx *ctx, const dof_host *host, const dof_image *img,
         *out = NULL;
     if (ctx == NULL || img == NULL || out == NULL)
         return DOF_ERR_ARG;
-    if (img->root == NULL || img->root->fs == NULL)
+    if (img->store == NULL || img->store->fs == NULL)
         return dof_set_error(ctx, DOF_ERR_ARG, "image has no data root");
-    drv = img->root->driver ? img->root->driver : "";
+    drv = img->store->driver ? img->store->driver : "";
     if (strcmp(drv, "overlay2") != 0 && strcmp(drv, "overlay") != 0 &&
         strcmp(drv, "aufs") != 0)
         return dof_set_error(ctx, DOF_ERR_UNSUPPORTED,
@@ -559,7 +559,7 @@ dof_union_open_image(dof_ctx *ctx, const dof_host *host, const dof_image *img,
                      l->chain_id ? l->chain_id : "?");
             continue;
         }
-        rc = push_layer_dir(u, img->root->fs, DOF_USRC_LAYER, (int)i,
+        rc = push_layer_dir(u, img->store->fs, DOF_USRC_LAYER, (int)i,
                             l->cache_id, l->diff_path,
                             strcmp(drv, "aufs") == 0);
         if (rc != DOF_OK)

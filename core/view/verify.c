@@ -1176,7 +1176,7 @@ check_chain(dof_ctx *ctx, dof_arena *a, const dof_image *img, size_t i,
         return;
     }
     p = dof_path_join(a, dir, "diff");
-    v = p ? dof_fs_path_read_small(img->root->fs, a, p, &st) : NULL;
+    v = p ? dof_fs_path_read_small(img->store->fs, a, p, &st) : NULL;
     if (v == NULL || l->diff_id == NULL || strcmp(v, l->diff_id) != 0) {
         vl->chain_ok = 0;
         vl->chain_note =
@@ -1184,7 +1184,7 @@ check_chain(dof_ctx *ctx, dof_arena *a, const dof_image *img, size_t i,
                              v ? v : "missing", l->diff_id ? l->diff_id : "?");
     }
     p = dof_path_join(a, dir, "parent");
-    v = p ? dof_fs_path_read_small(img->root->fs, a, p, &st) : NULL;
+    v = p ? dof_fs_path_read_small(img->store->fs, a, p, &st) : NULL;
     if ((prev == NULL) != (v == NULL) ||
         (prev != NULL && strcmp(prev, v) != 0)) {
         if (vl->chain_ok)
@@ -1199,7 +1199,7 @@ static void
 verify_layer(dof_ctx *ctx, dof_arena *a, const dof_image *img, size_t i,
              unsigned flags, dof_verify_layer *vl)
 {
-    const dof_root *r = img->root;
+    const dof_store *r = img->store;
     const dof_layer *l = &img->layers[i];
     const char *hex = l->chain_id ? l->chain_id : "";
     const char *dir, *tsp;
@@ -1275,7 +1275,7 @@ dof_verify_image(dof_ctx *ctx, const dof_image *img, unsigned flags,
     dof_verify_result *p;
 
     *out = NULL;
-    if (img == NULL || img->root == NULL || img->root->fs == NULL)
+    if (img == NULL || img->store == NULL || img->store->fs == NULL)
         return dof_set_error(ctx, DOF_ERR_ARG, "verify-image: no image");
     r = calloc(1, sizeof(*r));
     if (r == NULL || (r->arena = dof_arena_new()) == NULL) {

@@ -65,8 +65,8 @@ FUZZ_TARGET(bbolt)
     dof_ctx *ctx = dof_ctx_new();
     dof_bbolt *db = NULL;
     dof_arena *a = NULL;
-    dof_root root;
-    dof_rootb rb;
+    dof_store root;
+    dof_storeb rb;
     size_t n = 0;
 
     if (ctx == NULL)
@@ -89,7 +89,7 @@ FUZZ_TARGET(bbolt)
         memset(&rb, 0, sizeof(rb));
         rb.ctx = ctx;
         rb.arena = a;
-        rb.root = &root;
+        rb.store = &root;
         dof_docker_volumes_parse(&rb, "volumes/metadata.db", data, size);
         dof_docker_networks_parse(&rb, "network/files/local-kv.db", data,
                                   size);

@@ -15,8 +15,8 @@ FUZZ_TARGET(container)
     dof_arena *ar = dof_arena_new();
     char *cfg = NULL, *hc = NULL;
     dof_container c;
-    dof_root root;
-    dof_rootb rb;
+    dof_store root;
+    dof_storeb rb;
     int rc, legacy = size > 0 && data[0] == 0x01;
 
     if (ctx == NULL || ar == NULL)
@@ -33,9 +33,9 @@ FUZZ_TARGET(container)
     memset(&rb, 0, sizeof(rb));
     rb.ctx = ctx;
     rb.arena = ar;
-    rb.root = &root;
+    rb.store = &root;
     memset(&c, 0, sizeof(c));
-    c.root = &root;
+    c.store = &root;
     c.config_path = "/var/lib/docker/containers/x/config.v2.json";
     rc = dof_docker_container_parse(&rb, &c, cfg, alen, blen ? hc : NULL, blen,
                                     legacy);

@@ -248,8 +248,8 @@ FUZZ_TARGET(dataroot)
     FUZZ_ASSERT(status_ok(rc));
     if (host == NULL)
         goto done;
-    for (size_t i = 0; i < dof_host_root_count(host); i++) {
-        const dof_root *r = dof_host_root(host, i);
+    for (size_t i = 0; i < dof_host_store_count(host); i++) {
+        const dof_store *r = dof_host_store(host, i);
         for (size_t k = 0; k < r->ncontainers && k < 8; k++)
             container(ctx, host, &fs, &r->containers[k]);
         for (size_t k = 0; k < r->nimages && k < 8; k++) {

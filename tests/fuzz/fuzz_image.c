@@ -12,8 +12,8 @@ FUZZ_TARGET(image)
     dof_arena *ar = dof_arena_new();
     char *buf = NULL;
     dof_image img;
-    dof_root root;
-    dof_rootb rb;
+    dof_store root;
+    dof_storeb rb;
     int rc;
 
     if (ctx == NULL || ar == NULL || (buf = fuzz_dup(data, size)) == NULL)
@@ -23,9 +23,9 @@ FUZZ_TARGET(image)
     memset(&rb, 0, sizeof(rb));
     rb.ctx = ctx;
     rb.arena = ar;
-    rb.root = &root;
+    rb.store = &root;
     memset(&img, 0, sizeof(img));
-    img.root = &root;
+    img.store = &root;
     img.id = "sha256:0000000000000000000000000000000000000000000000000000"
              "000000000000";
     img.config_path = "/var/lib/docker/image/overlay2/imagedb/content/x";

@@ -137,7 +137,7 @@ FUZZ_TARGET(report)
     dof_image img;
     dof_docker_volume vol;
     dof_network net;
-    dof_root root;
+    dof_store root;
     dof_history hist[2];
     dof_layer lay[2];
     dof_mount mnt;
@@ -165,7 +165,7 @@ FUZZ_TARGET(report)
     root.images = &img;
     root.nimages = 1;
 
-    c.root = &root;
+    c.store = &root;
     c.id = s_str(&s);
     if (c.id == NULL) /* the loader always names a container */
         c.id = "";
@@ -212,7 +212,7 @@ FUZZ_TARGET(report)
     c.config_path = s_str(&s);
     c.privileged = flags & 16;
 
-    img.root = &root;
+    img.store = &root;
     img.id = c.image_id ? c.image_id : "";
     img.tags = s_strv(&s, &img.ntags);
     img.digests = s_strv(&s, &img.ndigests);
@@ -243,7 +243,7 @@ FUZZ_TARGET(report)
     img.containers = &c.name;
     img.ncontainers = c.name ? 1 : 0;
 
-    vol.root = &root;
+    vol.store = &root;
     vol.name = s_str(&s);
     if (vol.name == NULL)
         vol.name = "";
@@ -255,7 +255,7 @@ FUZZ_TARGET(report)
     vol.containers = img.containers;
     vol.ncontainers = img.ncontainers;
 
-    net.root = &root;
+    net.store = &root;
     net.id = s_str(&s);
     net.name = s_str(&s);
     if (net.id == NULL)

@@ -274,8 +274,8 @@ map_image(image *im, size_t *nimages, size_t *nwarn, char *err, size_t elen)
     snprintf(err, elen, "%s", dof_errmsg(ctx));
     if (host != NULL) {
         nc = 0;
-        for (size_t i = 0; i < dof_host_root_count(host); i++) {
-            const dof_root *r = dof_host_root(host, i);
+        for (size_t i = 0; i < dof_host_store_count(host); i++) {
+            const dof_store *r = dof_host_store(host, i);
             nc += (long)r->ncontainers;
             *nimages += r->nimages;
             if (img != NULL)
@@ -579,8 +579,8 @@ run_ops(dof_ctx *ctx, dof_evidence *ev, uint64_t *s, int all, dof_host **hostp)
     dof_report_opts_init(&o);
     o.out = devnull;
     o.json = 1;
-    for (size_t i = 0; i < dof_host_root_count(host); i++) {
-        const dof_root *r = dof_host_root(host, i);
+    for (size_t i = 0; i < dof_host_store_count(host); i++) {
+        const dof_store *r = dof_host_store(host, i);
         for (size_t k = 0; k < r->ncontainers; k++)
             if (all || below(s, 3) == 0)
                 ops_container(ctx, host, &r->containers[k], s, all);
@@ -1216,9 +1216,9 @@ main(int argc, char **argv)
             if (dof_evidence_open(ctx, im->file, -1, &ev) == DOF_OK &&
                 dof_host_open(ctx, ev, NULL, &host) == DOF_OK) {
                 fc = 0;
-                for (size_t r = 0; r < dof_host_root_count(host); r++) {
-                    fc += (long)dof_host_root(host, r)->ncontainers;
-                    fi += dof_host_root(host, r)->nimages;
+                for (size_t r = 0; r < dof_host_store_count(host); r++) {
+                    fc += (long)dof_host_store(host, r)->ncontainers;
+                    fi += dof_host_store(host, r)->nimages;
                 }
             }
             ok(fc == nc && fi == ni,

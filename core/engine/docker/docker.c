@@ -163,35 +163,6 @@ find_candidates(disc *d, const dof_host_opts *opts, dof_hostinfo **hv,
     return rc;
 }
 
-static int
-push_store(dof_arena *a, const char ***v, size_t *n, dof_fs *fs,
-           const char *kind, const char *path)
-{
-    if (!dof_fs_path_is_dir(fs, path))
-        return DOF_OK;
-    return dof_arena_push_str(a, v, n,
-                              dof_arena_printf(a, "%s: %s", kind, path));
-}
-
-/* Stores dof does not read yet, on one filesystem. */
-static int
-other_stores(dof_arena *a, dof_fs *fs, const char ***v, size_t *n)
-{
-    const char **homes = NULL;
-    size_t nhomes = 0;
-    int rc = push_store(a, v, n, fs, "containerd", "/var/lib/containerd");
-    if (rc == DOF_OK)
-        rc = push_store(a, v, n, fs, "podman", "/var/lib/containers/storage");
-    if (rc == DOF_OK &&
-        dof_fs_path_list(fs, a, "/home", &homes, &nhomes) == DOF_OK)
-        for (size_t i = 0; i < nhomes && rc == DOF_OK; i++)
-            rc = push_store(
-                a, v, n, fs, "podman (rootless)",
-                dof_arena_printf(a, "/home/%s/.local/share/containers/storage",
-                                 homes[i]));
-    return rc;
-}
-
 static const char *const known_drivers[] = {
     "overlay2", "overlay",      "aufs",           "btrfs",        "zfs",
     "vfs",      "devicemapper", "fuse-overlayfs", "windowsfilter"};
@@ -232,9 +203,9 @@ same_host(const char *a, const char *b)
 }
 
 static void
-read_swarm(dof_rootb *rb)
+read_swarm(dof_storeb *rb)
 {
-    dof_root *r = rb->root;
+    dof_store *r = rb->store;
     char *p =
         dof_arena_printf(rb->arena, "%s/swarm/docker-state.json", r->path);
     char *buf = NULL;
@@ -250,13 +221,13 @@ read_swarm(dof_rootb *rb)
                            sizeof(why)) == DOF_OK) {
             const char *addrs[] = {"LocalAddr", "AdvertiseAddr", "ListenAddr",
                                    "RemoteAddr"};
-            r->swarm_node_id = dof_jx_str(&x, j, "NodeID");
-            for (size_t i = 0; i < 4 && r->swarm_addr == NULL; i++) {
+            r->docker.swarm_node_id = dof_jx_str(&x, j, "NodeID");
+            for (size_t i = 0; i < 4 && r->docker.swarm_addr == NULL; i++) {
                 const char *s = dof_jx_str(&x, j, addrs[i]);
                 if (s && *s)
-                    r->swarm_addr = s;
+                    r->docker.swarm_addr = s;
             }
-            r->swarm_member = r->swarm_addr != NULL;
+            r->docker.swarm_member = r->docker.swarm_addr != NULL;
         }
         else
             dof_warn(rb->ctx, DOF_ERR_FORMAT, p, "swarm state: %s", why);
@@ -273,12 +244,12 @@ read_swarm(dof_rootb *rb)
         json_object_is_type(j, json_type_array)) {
         size_t n = json_object_array_length(j);
         if (n > 0)
-            r->swarm_member = 1;
-        for (size_t i = 0; i < n && r->swarm_node_id == NULL; i++) {
+            r->docker.swarm_member = 1;
+        for (size_t i = 0; i < n && r->docker.swarm_node_id == NULL; i++) {
             json_object *e = json_object_array_get_idx(j, i);
             const char *addr = dof_jx_str(&x, e, "addr");
-            if (n == 1 || same_host(addr, r->swarm_addr))
-                r->swarm_node_id = dof_jx_str(&x, e, "node_id");
+            if (n == 1 || same_host(addr, r->docker.swarm_addr))
+                r->docker.swarm_node_id = dof_jx_str(&x, e, "node_id");
         }
     }
     json_object_put(j);
@@ -289,7 +260,7 @@ read_swarm(dof_rootb *rb)
  * every container's HostnamePath/HostsPath/LogPath as
  * "<root>/containers/<id>/...".  Falls back to the path on the fs. */
 static const char *
-engine_root_path(dof_arena *a, const dof_root *r)
+engine_root_path(dof_arena *a, const dof_store *r)
 {
     for (size_t i = 0; i < r->ncontainers; i++) {
         const dof_container *c = &r->containers[i];
@@ -311,8 +282,8 @@ engine_root_path(dof_arena *a, const dof_root *r)
 }
 
 int
-dof_root_resolve(const dof_root *root, const char *host_path, int follow_last,
-                 dof_node *out)
+dof_store_resolve(const dof_store *root, const char *host_path,
+                  int follow_last, dof_node *out)
 {
     const char *hp;
     size_t n;
@@ -335,25 +306,49 @@ dof_root_resolve(const dof_root *root, const char *host_path, int follow_last,
     return dof_fs_resolve(root->fs, host_path, follow_last, out);
 }
 
+/* Docker 29+'s own containerd (images and layers): a store of its own,
+ * named on the data root too. */
 static int
-load_root(dof_host *h, const cand *cd, const dof_partition *vol,
-          const dof_hostinfo *hi, const char *engine_version, const char *only,
-          dof_root **out)
+docker29_store(dof_host *h, dof_store *r, const dof_partition *vol,
+               const char *path)
+{
+    dof_store *s;
+
+    if (dof_arena_push_str(h->arena, &r->docker.other_stores,
+                           &r->docker.nother_stores,
+                           dof_arena_printf(h->arena,
+                                            "docker containerd image store "
+                                            "(Docker 29+): %s",
+                                            path)) != DOF_OK)
+        return DOF_ERR_NOMEM;
+    s = dof_store_new(h, "containerd", vol, path,
+                      "docker containerd image store");
+    if (s == NULL)
+        return DOF_ERR_NOMEM;
+    s->engine_version = r->engine_version;
+    s->rootless_user = r->rootless_user;
+    s->reason = "Docker 29's containerd image store is not read by this "
+                "version of dof";
+    return dof_host_store_add(h, s);
+}
+
+static int
+load_root(dof_host *h, dof_store *r, const cand *cd, const dof_partition *vol,
+          const dof_hostinfo *hi, const char *engine_version, const char *only)
 {
     dof_arena *a = h->arena;
-    dof_root *r = dof_arena_calloc(a, 1, sizeof(*r));
-    dof_rootb rb;
+    dof_storeb rb;
     char *p;
     int rc;
 
-    *out = NULL;
-    if (r == NULL)
-        return DOF_ERR_NOMEM;
     r->path = cd->path;
     r->fs = cd->fs;
     r->volume_index = vol ? vol->index : (unsigned)cd->vol;
     r->volume_offset_bytes = vol ? vol->offset_bytes : 0;
-    r->found_by = cd->found_by;
+    r->volume = vol && vol->address ? vol->address : "0";
+    r->rootless_user = strncmp(cd->found_by, "rootless", 8) == 0
+                           ? dof_store_home_user(a, cd->path)
+                           : NULL;
     r->engine_version = engine_version;
     r->journal_needs_recovery = dof_fs_needs_recovery(cd->fs);
     if (r->journal_needs_recovery)
@@ -364,12 +359,12 @@ load_root(dof_host *h, const cand *cd, const dof_partition *vol,
     r->driver = pick_driver(a, cd->fs, r->path,
                             hi ? hi->storage_driver_setting : NULL);
     p = dof_path_join(a, r->path, "engine-id");
-    r->engine_id = dof_fs_path_read_small(cd->fs, a, p, NULL);
+    r->docker.engine_id = dof_fs_path_read_small(cd->fs, a, p, NULL);
     memset(&rb, 0, sizeof(rb));
     rb.ctx = h->ctx;
     rb.arena = a;
     rb.fs = cd->fs;
-    rb.root = r;
+    rb.store = r;
     rb.root_node = cd->node;
     rb.only = only;
     if (r->driver) {
@@ -396,15 +391,10 @@ load_root(dof_host *h, const cand *cd, const dof_partition *vol,
                 snap = 1;
         }
         p = dof_path_join(a, r->path, "containerd");
-        if (snap &&
-            dof_fs_path_is_dir(cd->fs, dof_path_join(a, p, "daemon")) &&
-            dof_arena_push_str(
-                a, &r->other_stores, &r->nother_stores,
-                dof_arena_printf(a,
-                                 "docker containerd image store "
-                                 "(Docker 29+): %s",
-                                 p)) != DOF_OK)
-            return DOF_ERR_NOMEM;
+        if (snap && dof_fs_path_is_dir(cd->fs, dof_path_join(a, p, "daemon")))
+            rc = docker29_store(h, r, vol, p);
+        if (rc != DOF_OK)
+            return rc;
     }
     if (rc == DOF_OK && only == NULL)
         rc = dof_docker_images_load(&rb);
@@ -414,195 +404,118 @@ load_root(dof_host *h, const cand *cd, const dof_partition *vol,
         rc = dof_docker_networks_load(&rb);
     if (rc != DOF_OK)
         return rc;
-    *out = r;
+    for (size_t i = 0; i < r->ncontainers; i++) {
+        dof_container *c = &r->containers[i];
+        c->engine = r->engine;
+        c->rootless_user = r->rootless_user;
+        /* moby derives the word from State's flags: the same */
+        c->state_raw = dof_state_name(c->state);
+    }
+    for (size_t i = 0; i < r->nimages; i++) {
+        r->images[i].engine = r->engine;
+        r->images[i].rootless_user = r->rootless_user;
+    }
     return DOF_OK;
 }
 
-int
-dof_host_open(dof_ctx *ctx, dof_evidence *ev, const dof_host_opts *opts,
-              dof_host **out)
-{
-    dof_host *h = NULL;
-    dof_hostinfo **hv = NULL;
-    const char ***stores = NULL;
-    size_t *nstores = NULL;
-    const char *engine_version = NULL;
-    size_t nvol;
-    disc d;
-    int rc = DOF_ERR_NOMEM;
+/* Discovery state from dof_docker_probe to dof_docker_load. */
+struct dof_docker_disc {
+    dof_evidence *ev;
+    dof_hostinfo **hv; /* per partition, or NULL */
+    const char *engine_version;
+    disc d; /* the candidates, in the order the stores were added */
+    dof_store **stores;
+};
 
-    memset(&d, 0, sizeof(d));
-    dof_buf_init(&d.searched);
-    if (out == NULL)
-        return dof_set_error(ctx, DOF_ERR_ARG, "dof_host_open: out is NULL");
-    *out = NULL;
-    if (ev == NULL)
-        return dof_set_error(ctx, DOF_ERR_ARG, "dof_host_open: no evidence");
-    nvol = dof_evidence_partition_count(ev);
-    h = calloc(1, sizeof(*h));
-    if (h == NULL)
-        goto fail;
-    h->ctx = ctx;
-    h->arena = dof_arena_new();
-    hv = calloc(nvol ? nvol : 1, sizeof(*hv));
-    stores = calloc(nvol ? nvol : 1, sizeof(*stores));
-    nstores = calloc(nvol ? nvol : 1, sizeof(*nstores));
-    if (h->arena == NULL || hv == NULL || stores == NULL || nstores == NULL)
-        goto fail;
-    d.h = h;
-    d.ev = ev;
+int
+dof_docker_probe(dof_host *h, dof_evidence *ev, const dof_host_opts *opts)
+{
+    struct dof_docker_disc *dd;
+    size_t nvol = dof_evidence_partition_count(ev);
+    int rc;
+
+    dd = dof_arena_calloc(h->arena, 1, sizeof(*dd));
+    if (dd == NULL || (dd->hv = dof_arena_calloc(h->arena, nvol ? nvol : 1,
+                                                 sizeof(*dd->hv))) == NULL)
+        return DOF_ERR_NOMEM;
+    h->docker = dd;
+    dd->ev = ev;
+    dd->d.h = h;
+    dd->d.ev = ev;
+    dof_buf_init(&dd->d.searched);
     for (size_t v = 0; v < nvol; v++) {
         const dof_partition *vol = dof_evidence_partition(ev, v);
         char *buf = NULL;
         size_t len = 0;
         if (vol == NULL || vol->fs == NULL)
             continue;
-        rc = dof_docker_hostinfo_read(ctx, h->arena, vol->fs, vol,
-                                      opts ? opts->show_secrets : 0, &hv[v]);
+        rc = dof_docker_hostinfo_read(h->ctx, h->arena, vol->fs, vol,
+                                      opts ? opts->show_secrets : 0,
+                                      &dd->hv[v]);
         if (rc != DOF_OK)
-            goto fail;
-        if (hv[v]) {
+            goto done;
+        if (dd->hv[v]) {
             dof_hostinfo **ni =
                 dof_arena_grow(h->arena, h->infos, h->ninfos, sizeof(*ni));
             rc = DOF_ERR_NOMEM;
             if (ni == NULL)
-                goto fail;
+                goto done;
             h->infos = ni;
-            h->infos[h->ninfos++] = hv[v];
+            h->infos[h->ninfos++] = dd->hv[v];
         }
-        rc = other_stores(h->arena, vol->fs, &stores[v], &nstores[v]);
-        if (rc != DOF_OK)
-            goto fail;
-        if (engine_version == NULL &&
+        if (dd->engine_version == NULL &&
             dof_fs_path_read(vol->fs, "/var/lib/dpkg/status",
                              DOF_CAP_JSON_BYTES, &buf, &len, NULL) == DOF_OK)
-            engine_version = dof_docker_dpkg_version(h->arena, buf, len);
+            dd->engine_version = dof_docker_dpkg_version(h->arena, buf, len);
         free(buf);
     }
-    rc = find_candidates(&d, opts, hv, nvol);
-    if (rc != DOF_OK)
-        goto fail;
-    for (size_t i = 0; i < d.n; i++) {
-        const dof_partition *vol = dof_evidence_partition(ev, d.c[i].vol);
-        dof_root *r = NULL, **nr;
-        rc = load_root(h, &d.c[i], vol, hv[d.c[i].vol], engine_version,
-                       opts ? opts->only_container : NULL, &r);
-        if (rc != DOF_OK)
-            goto fail;
-        nr = dof_arena_grow(h->arena, h->roots, h->nroots, sizeof(*nr));
+    rc = find_candidates(&dd->d, opts, dd->hv, nvol);
+    if (rc == DOF_OK && dd->d.n > 0)
+        dd->stores = dof_arena_calloc(h->arena, dd->d.n, sizeof(*dd->stores));
+    if (rc == DOF_OK && dd->d.n > 0 && dd->stores == NULL)
         rc = DOF_ERR_NOMEM;
-        if (nr == NULL)
-            goto fail;
-        h->roots = nr;
-        h->roots[h->nroots++] = r;
-    }
-    /* stores not read yet: on the roots of the same volume, else on the
-     * first root */
-    for (size_t v = 0; v < nvol; v++) {
-        dof_root *target = NULL;
-        int placeholder = 0;
-        if (nstores[v] == 0)
-            continue;
-        for (size_t i = 0; i < h->nroots; i++)
-            if (h->roots[i]->volume_index ==
-                dof_evidence_partition(ev, v)->index) {
-                target = h->roots[i];
-                break;
-            }
-        if (target == NULL && h->nroots)
-            target = h->roots[0];
-        if (target == NULL) {
-            /* no Docker data root: one record names what is there */
-            cand c = {v, dof_evidence_partition(ev, v)->fs, "/",
-                      "other container store (not read yet)", 0};
-            const dof_partition *vol = dof_evidence_partition(ev, v);
-            dof_root **nr;
-            target = dof_arena_calloc(h->arena, 1, sizeof(*target));
-            nr = dof_arena_grow(h->arena, h->roots, h->nroots, sizeof(*nr));
+    for (size_t i = 0; i < dd->d.n && rc == DOF_OK; i++) {
+        const cand *cd = &dd->d.c[i];
+        dof_store *s =
+            dof_store_new(h, "docker", dof_evidence_partition(ev, cd->vol),
+                          cd->path, cd->found_by);
+        if (s == NULL)
             rc = DOF_ERR_NOMEM;
-            if (target == NULL || nr == NULL)
-                goto fail;
-            target->path = c.path;
-            target->fs = c.fs;
-            target->volume_index = vol->index;
-            target->volume_offset_bytes = vol->offset_bytes;
-            target->found_by = c.found_by;
-            target->engine_version = engine_version;
-            target->journal_needs_recovery = dof_fs_needs_recovery(c.fs);
-            h->roots = nr;
-            h->roots[h->nroots++] = target;
-            placeholder = 1;
-        }
-        for (size_t k = 0; k < nstores[v]; k++) {
-            rc = dof_arena_push_str(h->arena, &target->other_stores,
-                                    &target->nother_stores, stores[v][k]);
-            if (rc != DOF_OK)
-                goto fail;
-            /* Next to a Docker data root, dockerd's own containerd state
-             * is expected: `status` lists it.  Where it is the only store,
-             * containers may be missed: that is a warning. */
-            if (placeholder || strncmp(stores[v][k], "containerd:", 11))
-                dof_warn(ctx, DOF_ERR_UNSUPPORTED, NULL,
-                         "%s is not read yet (volume %zu)", stores[v][k], v);
+        else {
+            s->read = 1;
+            dd->stores[i] = s;
+            rc = dof_host_store_add(h, s);
         }
     }
-    if (h->nroots == 0) {
-        rc = dof_set_error(
-            ctx, DOF_ERR_NODATA, "no Docker data root found; searched: %s%s",
-            d.searched.len ? d.searched.data : "(no readable filesystem)",
+    if (rc == DOF_OK && dd->d.n == 0)
+        h->nodata_msg = dof_arena_printf(
+            h->arena, "no Docker data root found; searched: %s%s",
+            dd->d.searched.len ? dd->d.searched.data
+                               : "(no readable filesystem)",
             opts && opts->docker_root ? ""
                                       : ", and the root directory of every "
                                         "filesystem");
-        goto fail;
-    }
-    free(hv);
-    free(stores);
-    free(nstores);
-    dof_buf_free(&d.searched);
-    *out = h;
-    return DOF_OK;
-fail:
-    if (rc == DOF_ERR_NOMEM)
-        dof_set_error(ctx, rc, "out of memory");
-    free(hv);
-    free(stores);
-    free(nstores);
-    dof_buf_free(&d.searched);
-    dof_host_close(h);
+done:
+    dof_buf_free(&dd->d.searched);
     return rc;
 }
 
-void
-dof_host_close(dof_host *host)
+int
+dof_docker_load(dof_host *h, dof_store *s, const dof_host_opts *opts)
 {
-    if (host == NULL)
-        return;
-    dof_arena_free(host->arena);
-    free(host);
-}
+    struct dof_docker_disc *dd = h->docker;
 
-size_t
-dof_host_root_count(const dof_host *host)
-{
-    return host ? host->nroots : 0;
-}
-
-const dof_root *
-dof_host_root(const dof_host *host, size_t i)
-{
-    return host && i < host->nroots ? host->roots[i] : NULL;
-}
-
-size_t
-dof_host_info_count(const dof_host *host)
-{
-    return host ? host->ninfos : 0;
-}
-
-const dof_hostinfo *
-dof_host_info(const dof_host *host, size_t i)
-{
-    return host && i < host->ninfos ? host->infos[i] : NULL;
+    for (size_t i = 0; dd && i < dd->d.n; i++) {
+        const cand *cd = &dd->d.c[i];
+        if (dd->stores[i] != s)
+            continue;
+        return load_root(h, s, cd, dof_evidence_partition(dd->ev, cd->vol),
+                         dd->hv[cd->vol], dd->engine_version,
+                         opts ? opts->only_container : NULL);
+    }
+    return dof_set_error(h->ctx, DOF_ERR_ARG,
+                         "docker: store %s was not found by the probe",
+                         s->path);
 }
 
 /* ---------------------------------------------------------------- */
@@ -625,26 +538,26 @@ dof_host_find_container(dof_ctx *ctx, const dof_host *host, const char *query,
     name = query[0] == '/' ? query + 1 : query;
     ql = strlen(query);
     /* full ID, then name, then unique ID prefix (as dockerd does) */
-    for (size_t r = 0; r < host->nroots; r++)
-        for (size_t i = 0; i < host->roots[r]->ncontainers; i++) {
-            const dof_container *c = &host->roots[r]->containers[i];
+    for (size_t r = 0; r < host->nstores; r++)
+        for (size_t i = 0; i < host->stores[r]->ncontainers; i++) {
+            const dof_container *c = &host->stores[r]->containers[i];
             if (c->id && strcmp(c->id, query) == 0) {
                 *out = c;
                 return DOF_OK;
             }
         }
-    for (size_t r = 0; r < host->nroots; r++)
-        for (size_t i = 0; i < host->roots[r]->ncontainers; i++) {
-            const dof_container *c = &host->roots[r]->containers[i];
+    for (size_t r = 0; r < host->nstores; r++)
+        for (size_t i = 0; i < host->stores[r]->ncontainers; i++) {
+            const dof_container *c = &host->stores[r]->containers[i];
             if (c->name && strcmp(c->name, name) == 0) {
                 *out = c;
                 return DOF_OK;
             }
         }
     dof_buf_init(&msg);
-    for (size_t r = 0; r < host->nroots; r++)
-        for (size_t i = 0; i < host->roots[r]->ncontainers; i++) {
-            const dof_container *c = &host->roots[r]->containers[i];
+    for (size_t r = 0; r < host->nstores; r++)
+        for (size_t i = 0; i < host->stores[r]->ncontainers; i++) {
+            const dof_container *c = &host->stores[r]->containers[i];
             if (c->id && strncmp(c->id, query, ql) == 0) {
                 dof_buf_printf(&msg, "%s%s", nhits ? ", " : "", c->id);
                 hit = c;
@@ -686,10 +599,10 @@ has_ref(const dof_image *img, const char *ref)
 static const dof_image *
 find_ref(const dof_host *host, const char *ref)
 {
-    for (size_t r = 0; r < host->nroots; r++)
-        for (size_t i = 0; i < host->roots[r]->nimages; i++)
-            if (has_ref(&host->roots[r]->images[i], ref))
-                return &host->roots[r]->images[i];
+    for (size_t r = 0; r < host->nstores; r++)
+        for (size_t i = 0; i < host->stores[r]->nimages; i++)
+            if (has_ref(&host->stores[r]->images[i], ref))
+                return &host->stores[r]->images[i];
     return NULL;
 }
 
@@ -732,9 +645,9 @@ dof_host_find_image(dof_ctx *ctx, const dof_host *host, const char *query,
         return dof_set_error(ctx, DOF_ERR_NOTFOUND, "No such image: %s",
                              query);
     dof_buf_init(&msg);
-    for (size_t r = 0; r < host->nroots; r++)
-        for (size_t i = 0; i < host->roots[r]->nimages; i++) {
-            const dof_image *img = &host->roots[r]->images[i];
+    for (size_t r = 0; r < host->nstores; r++)
+        for (size_t i = 0; i < host->stores[r]->nimages; i++) {
+            const dof_image *img = &host->stores[r]->images[i];
             const char *id = img->id;
             if (strncmp(id, "sha256:", 7) == 0)
                 id += 7;
@@ -783,18 +696,18 @@ dof_container_read_config(dof_ctx *ctx, const dof_container *c, char **config,
         *config = NULL;
     if (hostconfig)
         *hostconfig = NULL;
-    if (c == NULL || c->root == NULL)
+    if (c == NULL || c->store == NULL)
         return dof_set_error(ctx, DOF_ERR_ARG, "no container");
     if (config) {
         if (c->config_path == NULL)
             return dof_set_error(ctx, DOF_ERR_NOTFOUND,
                                  "container %s has no config file", c->id);
-        rc = read_text(ctx, c->root->fs, c->config_path, config);
+        rc = read_text(ctx, c->store->fs, c->config_path, config);
         if (rc != DOF_OK)
             return rc;
     }
     if (hostconfig && c->hostconfig_path) {
-        rc = read_text(ctx, c->root->fs, c->hostconfig_path, hostconfig);
+        rc = read_text(ctx, c->store->fs, c->hostconfig_path, hostconfig);
         if (rc != DOF_OK) {
             if (config) {
                 free(*config);
@@ -812,7 +725,7 @@ dof_image_read_config(dof_ctx *ctx, const dof_image *img, char **config)
     if (config == NULL)
         return dof_set_error(ctx, DOF_ERR_ARG, "config is NULL");
     *config = NULL;
-    if (img == NULL || img->root == NULL || img->config_path == NULL)
+    if (img == NULL || img->store == NULL || img->config_path == NULL)
         return dof_set_error(ctx, DOF_ERR_ARG, "no image");
-    return read_text(ctx, img->root->fs, img->config_path, config);
+    return read_text(ctx, img->store->fs, img->config_path, config);
 }

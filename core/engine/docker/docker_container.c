@@ -37,6 +37,7 @@ dof_state_name(dof_state st)
     case DOF_STATE_REMOVING: return "removing";
     case DOF_STATE_EXITED: return "exited";
     case DOF_STATE_DEAD: return "dead";
+    case DOF_STATE_STOPPED: return "stopped";
     default: return "unknown";
     }
 }
@@ -99,7 +100,7 @@ cmp_mount(const void *p, const void *q)
 }
 
 static void
-parse_mounts(dof_rootb *rb, dof_jx *x, json_object *cfg, dof_container *c)
+parse_mounts(dof_storeb *rb, dof_jx *x, json_object *cfg, dof_container *c)
 {
     json_object *mp = dof_jx_obj(x, cfg, "MountPoints");
     size_t len, k = 0;
@@ -175,9 +176,9 @@ parse_mounts(dof_rootb *rb, dof_jx *x, json_object *cfg, dof_container *c)
         if (m->propagation && *m->propagation == '\0')
             m->propagation = NULL;
         if (strcmp(m->type, "volume") == 0 && m->name &&
-            (m->source == NULL || *m->source == '\0') && rb->root &&
-            rb->root->path) {
-            char *vd = dof_path_join(rb->arena, rb->root->path, "volumes");
+            (m->source == NULL || *m->source == '\0') && rb->store &&
+            rb->store->path) {
+            char *vd = dof_path_join(rb->arena, rb->store->path, "volumes");
             vd = vd ? dof_path_join(rb->arena, vd, m->name) : NULL;
             m->source = vd ? dof_path_join(rb->arena, vd, "_data") : NULL;
         }
@@ -330,7 +331,7 @@ cpath(const dof_container *c, const char *fallback)
 }
 
 int
-dof_docker_container_parse(dof_rootb *rb, dof_container *c, const char *cfg,
+dof_docker_container_parse(dof_storeb *rb, dof_container *c, const char *cfg,
                            size_t cfglen, const char *hc, size_t hclen,
                            int legacy)
 {
@@ -513,7 +514,7 @@ driver_supported(const char *d)
 
 /* layerdb/mounts/<id>/<file>: missing -> warning naming the file. */
 static const char *
-mounts_file(dof_rootb *rb, const char *idir, const dof_container *c,
+mounts_file(dof_storeb *rb, const char *idir, const dof_container *c,
             const char *file, int warn_missing)
 {
     char *p = dof_arena_printf(rb->arena, "%s/layerdb/mounts/%s/%s", idir,
@@ -531,10 +532,10 @@ mounts_file(dof_rootb *rb, const char *idir, const dof_container *c,
 }
 
 static void
-fill_layers(dof_rootb *rb, dof_container *c)
+fill_layers(dof_storeb *rb, dof_container *c)
 {
-    const char *drv = c->driver && *c->driver ? c->driver : rb->root->driver;
-    const char *rp = rb->root->path;
+    const char *drv = c->driver && *c->driver ? c->driver : rb->store->driver;
+    const char *rp = rb->store->path;
     const char *idir = rb->img_dir;
 
     if (c->driver == NULL || *c->driver == '\0')
@@ -553,7 +554,7 @@ fill_layers(dof_rootb *rb, dof_container *c)
     }
     /* a container of another driver keeps its layerdb under
      * image/<its driver>/ */
-    if (drv && rb->root->driver && strcmp(drv, rb->root->driver) != 0)
+    if (drv && rb->store->driver && strcmp(drv, rb->store->driver) != 0)
         idir = dof_arena_printf(rb->arena, "%s/image/%s", rp, drv);
     if (idir == NULL || !dof_fs_path_is_dir(rb->fs, idir))
         return;
@@ -596,13 +597,13 @@ upper:
 }
 
 static int
-load_one(dof_rootb *rb, const char *cdir, const char *id, dof_container *c)
+load_one(dof_storeb *rb, const char *cdir, const char *id, dof_container *c)
 {
     char *cfg = NULL, *hc = NULL;
     size_t cfglen = 0, hclen = 0;
     int legacy = 0, rc, st;
 
-    c->root = rb->root;
+    c->store = rb->store;
     c->id = dof_arena_strdup(rb->arena, id);
     c->dir = dof_path_join(rb->arena, cdir, id);
     c->created = c->started_at = c->finished_at = DOF_TIME_NONE;
@@ -682,7 +683,7 @@ cmp_container(const void *p, const void *q)
  * (dockerd writes compact JSON; a config spelled otherwise is found by
  * the full scan this falls back to). */
 static int
-may_match(dof_rootb *rb, const char *cdir, const char *id)
+may_match(dof_storeb *rb, const char *cdir, const char *id)
 {
     const char *q = rb->only;
     char *p, *buf = NULL, *want;
@@ -710,11 +711,11 @@ may_match(dof_rootb *rb, const char *cdir, const char *id)
 }
 
 int
-dof_docker_containers_load(dof_rootb *rb)
+dof_docker_containers_load(dof_storeb *rb)
 {
     const char **names = NULL;
     size_t n = 0, k = 0;
-    char *cdir = dof_path_join(rb->arena, rb->root->path, "containers");
+    char *cdir = dof_path_join(rb->arena, rb->store->path, "containers");
     int rc;
 
     if (cdir == NULL)
@@ -741,9 +742,9 @@ dof_docker_containers_load(dof_rootb *rb)
         if (kept > 0)
             n = kept;
     }
-    rb->root->containers =
-        dof_arena_calloc(rb->arena, n, sizeof(*rb->root->containers));
-    if (rb->root->containers == NULL)
+    rb->store->containers =
+        dof_arena_calloc(rb->arena, n, sizeof(*rb->store->containers));
+    if (rb->store->containers == NULL)
         return DOF_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
         char *p = dof_path_join(rb->arena, cdir, names[i]);
@@ -760,12 +761,12 @@ dof_docker_containers_load(dof_rootb *rb)
                      names[i]);
             continue;
         }
-        rc = load_one(rb, cdir, names[i], &rb->root->containers[k]);
+        rc = load_one(rb, cdir, names[i], &rb->store->containers[k]);
         if (rc != DOF_OK)
             return rc;
         k++;
     }
-    rb->root->ncontainers = k;
-    qsort(rb->root->containers, k, sizeof(dof_container), cmp_container);
+    rb->store->ncontainers = k;
+    qsort(rb->store->containers, k, sizeof(dof_container), cmp_container);
     return DOF_OK;
 }

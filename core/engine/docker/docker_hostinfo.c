@@ -253,43 +253,9 @@ dof_docker_history_has_docker(const char *buf, size_t len)
 const char *
 dof_docker_dpkg_version(dof_arena *a, const char *buf, size_t len)
 {
-    size_t i = 0;
-    int want = 0, installed = 0;
-    const char *ver = NULL;
-    size_t vlen = 0;
-
-    while (i <= len) {
-        size_t e = i;
-        while (e < len && buf[e] != '\n')
-            e++;
-        if (e == i) { /* paragraph end */
-            if (want && installed && ver)
-                return dof_arena_strndup(a, ver, vlen);
-            want = installed = 0;
-            ver = NULL;
-            if (e >= len)
-                break;
-        }
-        else if (e - i > 9 && memcmp(buf + i, "Package: ", 9) == 0) {
-            size_t n = e - i - 9;
-            const char *p = buf + i + 9;
-            want = (n == 9 && memcmp(p, "docker.io", 9) == 0) ||
-                   (n == 9 && memcmp(p, "docker-ce", 9) == 0) ||
-                   (n == 11 && memcmp(p, "moby-engine", 11) == 0);
-        }
-        else if (e - i > 8 && memcmp(buf + i, "Status: ", 8) == 0) {
-            installed =
-                e - i >= 17 && memcmp(buf + e - 10, " installed", 10) == 0;
-        }
-        else if (e - i > 9 && memcmp(buf + i, "Version: ", 9) == 0) {
-            ver = buf + i + 9;
-            vlen = e - i - 9;
-        }
-        i = e + 1;
-    }
-    if (want && installed && ver)
-        return dof_arena_strndup(a, ver, vlen);
-    return NULL;
+    static const char *const pkgs[] = {"docker.io", "docker-ce", "moby-engine",
+                                       NULL};
+    return dof_dpkg_version(a, buf, len, pkgs);
 }
 
 /* ---- I/O ---- */

@@ -100,7 +100,7 @@ dof_docker_repositories_parse(dof_ctx *ctx, dof_arena *a, const char *path,
 }
 
 int
-dof_docker_image_parse(dof_rootb *rb, dof_image *img, const char *buf,
+dof_docker_image_parse(dof_storeb *rb, dof_image *img, const char *buf,
                        size_t len)
 {
     json_object *j = NULL, *cfg, *hist, *rootfs, *diffs;
@@ -238,9 +238,9 @@ dof_docker_image_parse(dof_rootb *rb, dof_image *img, const char *buf,
 /* ---------------------------------------------------------------- */
 
 static const char *
-driver_diff_path(dof_rootb *rb, const char *cache)
+driver_diff_path(dof_storeb *rb, const char *cache)
 {
-    const char *d = rb->root->driver, *rp = rb->root->path;
+    const char *d = rb->store->driver, *rp = rb->store->path;
     if (d == NULL || cache == NULL)
         return NULL;
     if (strcmp(d, "overlay2") == 0)
@@ -253,7 +253,7 @@ driver_diff_path(dof_rootb *rb, const char *cache)
 }
 
 static void
-layer_fill(dof_rootb *rb, const dof_image *img, dof_layer *l)
+layer_fill(dof_storeb *rb, const dof_image *img, dof_layer *l)
 {
     const char *hex = l->chain_id ? l->chain_id : "";
     char *dir, *p, *v;
@@ -301,7 +301,7 @@ layer_fill(dof_rootb *rb, const dof_image *img, dof_layer *l)
 }
 
 static dof_image *
-image_by_id(dof_root *r, const char *id)
+image_by_id(dof_store *r, const char *id)
 {
     if (id == NULL)
         return NULL;
@@ -321,7 +321,7 @@ cmp_image(const void *p, const void *q)
 }
 
 static void
-attach_refs(dof_rootb *rb, dof_image *img, const dof_repo_ref *refs,
+attach_refs(dof_storeb *rb, dof_image *img, const dof_repo_ref *refs,
             size_t nrefs)
 {
     for (size_t i = 0; i < nrefs; i++) {
@@ -346,13 +346,13 @@ attach_refs(dof_rootb *rb, dof_image *img, const dof_repo_ref *refs,
 
 /* Walk image parents (metadata parent) with depth cap and cycle check. */
 static void
-check_parents(dof_rootb *rb, dof_image *img)
+check_parents(dof_storeb *rb, dof_image *img)
 {
     const dof_image *slow = img, *fast = img;
     size_t depth = 0;
 
     while (fast && fast->parent) {
-        fast = image_by_id(rb->root, fast->parent);
+        fast = image_by_id(rb->store, fast->parent);
         if (fast == NULL)
             return;
         if (++depth > DOF_CAP_LAYER_DEPTH) {
@@ -362,7 +362,7 @@ check_parents(dof_rootb *rb, dof_image *img)
             return;
         }
         if (depth % 2 == 0)
-            slow = image_by_id(rb->root, slow->parent);
+            slow = image_by_id(rb->store, slow->parent);
         if (slow == fast) {
             dof_warn(rb->ctx, DOF_ERR_LOOP, img->config_path,
                      "image %s: parent chain has a cycle (through %s)",
@@ -373,13 +373,13 @@ check_parents(dof_rootb *rb, dof_image *img)
 }
 
 static int
-load_imagedb(dof_rootb *rb, const dof_repo_ref *refs, size_t nrefs)
+load_imagedb(dof_storeb *rb, const dof_repo_ref *refs, size_t nrefs)
 {
     const char **names = NULL;
     size_t n = 0, k = 0;
     char *cdir =
         dof_arena_printf(rb->arena, "%s/imagedb/content/sha256", rb->img_dir);
-    dof_root *r = rb->root;
+    dof_store *r = rb->store;
     int rc;
 
     if (cdir == NULL)
@@ -406,7 +406,7 @@ load_imagedb(dof_rootb *rb, const dof_repo_ref *refs, size_t nrefs)
                      "consistency: unexpected entry in imagedb content");
             continue;
         }
-        img->root = r;
+        img->store = r;
         img->id = dof_arena_printf(rb->arena, "sha256:%s", names[i]);
         img->created = img->last_updated = DOF_TIME_NONE;
         st = dof_fs_path_read(rb->fs, img->config_path, DOF_CAP_JSON_BYTES,
@@ -472,12 +472,12 @@ load_imagedb(dof_rootb *rb, const dof_repo_ref *refs, size_t nrefs)
 
 /* pre-1.10: graph/<id>/json, parent chain, repositories-<driver>. */
 static int
-load_graph(dof_rootb *rb, const dof_repo_ref *refs, size_t nrefs)
+load_graph(dof_storeb *rb, const dof_repo_ref *refs, size_t nrefs)
 {
     const char **names = NULL;
     size_t n = 0, k;
-    char *gdir = dof_path_join(rb->arena, rb->root->path, "graph");
-    dof_root *r = rb->root;
+    char *gdir = dof_path_join(rb->arena, rb->store->path, "graph");
+    dof_store *r = rb->store;
     dof_image *all;
     int rc;
 
@@ -500,7 +500,7 @@ load_graph(dof_rootb *rb, const dof_repo_ref *refs, size_t nrefs)
         int st;
         if (!dof_is_hex64(names[i], strlen(names[i])))
             continue;
-        img->root = r;
+        img->store = r;
         img->id = dof_arena_strdup(rb->arena, names[i]);
         img->config_path =
             dof_arena_printf(rb->arena, "%s/%s/json", gdir, names[i]);
@@ -579,7 +579,7 @@ in_sorted(const char **v, size_t n, const char *s)
 
 /* cache-ids of the layerdb chain from a ChainID down, top first. */
 static int
-layerdb_chain(dof_rootb *rb, const char *what, const char *top,
+layerdb_chain(dof_storeb *rb, const char *what, const char *top,
               const char ***ids, size_t *n)
 {
     const char **seen = NULL;
@@ -636,7 +636,7 @@ typedef struct chain_memo {
 } chain_memo;
 
 static int
-layerdb_chain_cached(dof_rootb *rb, const char *what, const char *top,
+layerdb_chain_cached(dof_storeb *rb, const char *what, const char *top,
                      const char ***ids, size_t *n)
 {
     chain_memo *m;
@@ -660,11 +660,11 @@ layerdb_chain_cached(dof_rootb *rb, const char *what, const char *top,
 
 /* overlay2 <mount>/lower -> layer dir ids, uppermost first. */
 static int
-overlay2_lowers(dof_rootb *rb, const char *mount_id, const char ***ids,
+overlay2_lowers(dof_storeb *rb, const char *mount_id, const char ***ids,
                 size_t *n)
 {
     char *p = dof_arena_printf(rb->arena, "%s/overlay2/%s/lower",
-                               rb->root->path, mount_id);
+                               rb->store->path, mount_id);
     char *lower;
     int st;
 
@@ -686,7 +686,7 @@ overlay2_lowers(dof_rootb *rb, const char *mount_id, const char ***ids,
         }
         else if (strncmp(s, "l/", 2) == 0) {
             char *lp = dof_arena_printf(rb->arena, "%s/overlay2/%s",
-                                        rb->root->path, s);
+                                        rb->store->path, s);
             dof_node node;
             char *target = NULL;
             if (rb->links == NULL)
@@ -723,9 +723,9 @@ overlay2_lowers(dof_rootb *rb, const char *mount_id, const char ***ids,
 }
 
 static void
-check_container_chain(dof_rootb *rb, dof_container *c)
+check_container_chain(dof_storeb *rb, dof_container *c)
 {
-    const dof_image *img = image_by_id(rb->root, c->image_id);
+    const dof_image *img = image_by_id(rb->store, c->image_id);
     const char **chain = NULL, **low = NULL;
     size_t nchain = 0, nlow = 0;
     const char *top = NULL;
@@ -757,7 +757,7 @@ check_container_chain(dof_rootb *rb, dof_container *c)
     }
     else if (strcmp(c->driver, "aufs") == 0) {
         char *p = dof_arena_printf(rb->arena, "%s/aufs/layers/%s",
-                                   rb->root->path, c->mount_id);
+                                   rb->store->path, c->mount_id);
         char *t =
             p ? dof_fs_path_read_small(rb->fs, rb->arena, p, NULL) : NULL;
         for (char *s = t; s && *s;) {
@@ -792,9 +792,9 @@ check_container_chain(dof_rootb *rb, dof_container *c)
 }
 
 static void
-check_unreferenced(dof_rootb *rb)
+check_unreferenced(dof_storeb *rb)
 {
-    dof_root *r = rb->root;
+    dof_store *r = rb->store;
     const char **used = NULL, **cids = NULL, **names = NULL;
     size_t nused = 0, ncids = 0, n = 0;
     char *d;
@@ -855,9 +855,9 @@ check_unreferenced(dof_rootb *rb)
 }
 
 int
-dof_docker_images_load(dof_rootb *rb)
+dof_docker_images_load(dof_storeb *rb)
 {
-    dof_root *r = rb->root;
+    dof_store *r = rb->store;
     dof_repo_ref *refs = NULL;
     size_t nrefs = 0;
     char *buf = NULL, *p;

@@ -30,7 +30,7 @@ typedef struct kvitem {
 } kvitem;
 
 typedef struct netst {
-    dof_rootb *rb;
+    dof_storeb *rb;
     kvitem *items;
     size_t n;
     int oom;
@@ -92,7 +92,7 @@ kv_fn(void *arg, const unsigned char *key, size_t klen,
 
 /* JSON of one kv value, or NULL with a warning. */
 static json_object *
-kv_parse(dof_rootb *rb, const char *path, const kvitem *it)
+kv_parse(dof_storeb *rb, const char *path, const kvitem *it)
 {
     const char *j;
     size_t jl;
@@ -166,7 +166,7 @@ strip_prefix(dof_jx *x, const char *cidr)
 }
 
 static int
-net_pool(dof_rootb *rb, dof_network *nw, const char *subnet, const char *gw)
+net_pool(dof_storeb *rb, dof_network *nw, const char *subnet, const char *gw)
 {
     if (dof_arena_push_str(rb->arena, &nw->subnets, &nw->nsubnets,
                            subnet ? subnet : "") != DOF_OK)
@@ -179,7 +179,7 @@ net_pool(dof_rootb *rb, dof_network *nw, const char *subnet, const char *gw)
 
 /* moby daemon buildIPAMResources: configured pools, else allocated. */
 static int
-net_ipam(dof_rootb *rb, dof_jx *x, dof_network *nw, json_object *o,
+net_ipam(dof_storeb *rb, dof_jx *x, dof_network *nw, json_object *o,
          const char *cfgkey, const char *infokey)
 {
     json_object *cfg = nested_json(x, o, cfgkey);
@@ -225,9 +225,9 @@ done:
 }
 
 static int
-net_add(dof_rootb *rb, const char *path, const kvitem *it)
+net_add(dof_storeb *rb, const char *path, const kvitem *it)
 {
-    dof_root *r = rb->root;
+    dof_store *r = rb->store;
     dof_network *nw;
     json_object *o = kv_parse(rb, path, it);
     dof_jx x;
@@ -243,7 +243,7 @@ net_add(dof_rootb *rb, const char *path, const kvitem *it)
     r->networks = nw;
     nw = &r->networks[r->nnetworks++];
     memset(nw, 0, sizeof(*nw));
-    nw->root = r;
+    nw->store = r;
     dof_jx_init(&x, rb->arena);
     nw->id = dof_jx_str(&x, o, "id");
     nw->name = dof_jx_str(&x, o, "name");
@@ -277,9 +277,9 @@ net_add(dof_rootb *rb, const char *path, const kvitem *it)
 }
 
 static int
-ep_add(dof_rootb *rb, const char *path, const kvitem *it)
+ep_add(dof_storeb *rb, const char *path, const kvitem *it)
 {
-    dof_root *r = rb->root;
+    dof_store *r = rb->store;
     const size_t pl = sizeof(KV_PREFIX "endpoint/") - 1;
     const unsigned char *sl;
     dof_network *nw = NULL;
@@ -357,12 +357,12 @@ cmp_ep(const void *p, const void *q)
 }
 
 int
-dof_docker_networks_parse(dof_rootb *rb, const char *path, const void *buf,
+dof_docker_networks_parse(dof_storeb *rb, const char *path, const void *buf,
                           size_t len)
 {
     dof_bbolt *db = NULL;
     dof_bbolt_bkt b;
-    dof_root *r = rb->root;
+    dof_store *r = rb->store;
     netst s;
     size_t first = r->nnetworks;
     int rc;
@@ -403,7 +403,7 @@ done:
 }
 
 int
-dof_docker_networks_load(dof_rootb *rb)
+dof_docker_networks_load(dof_storeb *rb)
 {
     dof_arena *a = rb->arena;
     const char *path;
@@ -411,7 +411,7 @@ dof_docker_networks_load(dof_rootb *rb)
     size_t len = 0;
     int rc;
 
-    path = dof_path_join(a, rb->root->path, "network/files/local-kv.db");
+    path = dof_path_join(a, rb->store->path, "network/files/local-kv.db");
     if (path == NULL)
         return dof_set_error(rb->ctx, DOF_ERR_NOMEM, "out of memory");
     rc = dof_fs_path_read(rb->fs, path, DOF_BBOLT_CAP_FILE, &buf, &len, NULL);

@@ -7,16 +7,17 @@
 #define DOF_DOCKER_PRIVATE_H
 
 #include "base/base_private.h"
+#include "engine/engine_private.h"
 #include "formats/bbolt.h"
 #include "formats/json_private.h"
 #include "fs/fs_path.h"
 
 /* Everything needed while one data root is being parsed. */
-typedef struct dof_rootb {
+typedef struct dof_storeb {
     dof_ctx *ctx;
     dof_arena *arena; /* owns every string and array of the root */
     dof_fs *fs;
-    dof_root *root;     /* the public record being filled */
+    dof_store *store;   /* the public record being filled */
     dof_node root_node; /* the data root directory */
     /* engine model only (core/docker*.c) */
     const char *img_dir; /* <root>/image/<driver>, or NULL */
@@ -27,25 +28,15 @@ typedef struct dof_rootb {
     struct dof_strmap *chains;
     /* dof_host_opts.only_container, or NULL */
     const char *only;
-} dof_rootb;
-
-/* The host object (core/docker.c; here so that tests can build one). */
-struct dof_host {
-    dof_ctx *ctx;
-    dof_arena *arena;
-    dof_root **roots;
-    size_t nroots;
-    dof_hostinfo **infos;
-    size_t ninfos;
-};
+} dof_storeb;
 
 /* core/docker_volume.c: fill root->volumes from volumes/metadata.db
  * (bbolt), volumes/<name>/_data and opts.json.  Damage -> warnings. */
-int dof_docker_volumes_load(dof_rootb *rb);
+int dof_docker_volumes_load(dof_storeb *rb);
 
 /* core/docker_network.c: fill root->networks from
  * network/files/local-kv.db.  Damage -> warnings. */
-int dof_docker_networks_load(dof_rootb *rb);
+int dof_docker_networks_load(dof_storeb *rb);
 
 /* ---- containers (core/docker_container.c) ---- */
 /* moby container/state.go StateString. */
@@ -55,11 +46,11 @@ dof_state dof_docker_state_derive(int running, int paused, int restarting,
  * hostconfig.json (hc may be NULL) into c.  c->id, c->config_path and
  * c->hostconfig_path may be preset (warnings name them).  Damage sets
  * c->damaged and becomes warnings; only out of memory fails. */
-int dof_docker_container_parse(dof_rootb *rb, dof_container *c,
+int dof_docker_container_parse(dof_storeb *rb, dof_container *c,
                                const char *cfg, size_t cfglen, const char *hc,
                                size_t hclen, int legacy);
 /* Read every containers/<id>/ of the root into root->containers. */
-int dof_docker_containers_load(dof_rootb *rb);
+int dof_docker_containers_load(dof_storeb *rb);
 
 /* ---- images and layers (core/docker_image.c) ---- */
 /* "sha256:" + sha256hex(parent + " " + diff); parent NULL = base layer
@@ -79,10 +70,10 @@ int dof_docker_repositories_parse(dof_ctx *ctx, dof_arena *a, const char *path,
                                   dof_repo_ref **out, size_t *n);
 /* Parse an image config (imagedb content) into img: fields, history and
  * layers (diff_id + chain_id).  Damage -> img->damaged + warnings. */
-int dof_docker_image_parse(dof_rootb *rb, dof_image *img, const char *buf,
+int dof_docker_image_parse(dof_storeb *rb, dof_image *img, const char *buf,
                            size_t len);
 /* Images, layers and the cross-checks (containers must be loaded). */
-int dof_docker_images_load(dof_rootb *rb);
+int dof_docker_images_load(dof_storeb *rb);
 
 /* ---- host side (core/docker_hostinfo.c) ---- */
 int dof_docker_daemon_json_parse(dof_ctx *ctx, dof_arena *a, dof_hostinfo *hi,
@@ -110,12 +101,12 @@ int dof_docker_hostinfo_read(dof_ctx *ctx, dof_arena *a, dof_fs *fs,
 /* ---- Docker records over bbolt (pure parts, for tests and fuzzing) ---- */
 /* Add the volumes of a volumes/metadata.db image to rb->root->volumes
  * (in_metadata = 1).  rb->fs is not used. */
-int dof_docker_volumes_parse(dof_rootb *rb, const char *path, const void *buf,
+int dof_docker_volumes_parse(dof_storeb *rb, const char *path, const void *buf,
                              size_t len);
 /* Add the networks (and their endpoints) of a network/files/local-kv.db
  * image to rb->root->networks, sorted by name. */
-int dof_docker_networks_parse(dof_rootb *rb, const char *path, const void *buf,
-                              size_t len);
+int dof_docker_networks_parse(dof_storeb *rb, const char *path,
+                              const void *buf, size_t len);
 /* A libnetwork kv value: skip an 8-byte little-endian index when what
  * follows is JSON; *json = NULL when the value is not JSON at all. */
 void dof_docker_kv_json(const unsigned char *v, size_t len, const char **json,
@@ -124,12 +115,12 @@ void dof_docker_kv_json(const unsigned char *v, size_t len, const char **json,
 /* ---- Docker records over bbolt (pure parts, for tests and fuzzing) ---- */
 /* Add the volumes of a volumes/metadata.db image to rb->root->volumes
  * (in_metadata = 1).  rb->fs is not used. */
-int dof_docker_volumes_parse(dof_rootb *rb, const char *path, const void *buf,
+int dof_docker_volumes_parse(dof_storeb *rb, const char *path, const void *buf,
                              size_t len);
 /* Add the networks (and their endpoints) of a network/files/local-kv.db
  * image to rb->root->networks, sorted by name. */
-int dof_docker_networks_parse(dof_rootb *rb, const char *path, const void *buf,
-                              size_t len);
+int dof_docker_networks_parse(dof_storeb *rb, const char *path,
+                              const void *buf, size_t len);
 /* A libnetwork kv value: skip an 8-byte little-endian index when what
  * follows is JSON; *json = NULL when the value is not JSON at all. */
 void dof_docker_kv_json(const unsigned char *v, size_t len, const char **json,

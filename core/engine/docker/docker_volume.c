@@ -12,15 +12,15 @@
 #include <stdlib.h>
 
 typedef struct volst {
-    dof_rootb *rb;
+    dof_storeb *rb;
     const char *path;
     int oom;
 } volst;
 
 static dof_docker_volume *
-vol_add(dof_rootb *rb, const char *name)
+vol_add(dof_storeb *rb, const char *name)
 {
-    dof_root *r = rb->root;
+    dof_store *r = rb->store;
     dof_docker_volume *v;
 
     v = dof_arena_grow(rb->arena, r->volumes, r->nvolumes, sizeof(*v));
@@ -29,7 +29,7 @@ vol_add(dof_rootb *rb, const char *name)
     r->volumes = v;
     v = &r->volumes[r->nvolumes];
     memset(v, 0, sizeof(*v));
-    v->root = r;
+    v->store = r;
     v->name = name;
     v->created = DOF_TIME_NONE;
     v->anonymous = dof_is_hex64(name, strlen(name));
@@ -42,7 +42,7 @@ vol_fn(void *arg, const unsigned char *key, size_t klen,
        const unsigned char *value, size_t vlen, int is_bucket)
 {
     volst *s = arg;
-    dof_rootb *rb = s->rb;
+    dof_storeb *rb = s->rb;
     dof_docker_volume *v;
     json_object *o = NULL;
     const char *name, *jname;
@@ -86,7 +86,7 @@ vol_fn(void *arg, const unsigned char *key, size_t klen,
 }
 
 int
-dof_docker_volumes_parse(dof_rootb *rb, const char *path, const void *buf,
+dof_docker_volumes_parse(dof_storeb *rb, const char *path, const void *buf,
                          size_t len)
 {
     dof_bbolt *db = NULL;
@@ -126,7 +126,7 @@ cmp_vol(const void *p, const void *q)
 /* opts.json of the local driver: {"MountType","MountOpts","MountDevice",
  * "Quota":{"Size"}}. */
 static void
-vol_opts(dof_rootb *rb, dof_docker_volume *v, const char *path)
+vol_opts(dof_storeb *rb, dof_docker_volume *v, const char *path)
 {
     char *buf = NULL, why[160];
     size_t len = 0;
@@ -159,9 +159,9 @@ done:
 }
 
 int
-dof_docker_volumes_load(dof_rootb *rb)
+dof_docker_volumes_load(dof_storeb *rb)
 {
-    dof_root *r = rb->root;
+    dof_store *r = rb->store;
     dof_arena *a = rb->arena;
     const char *vdir, *meta, **names = NULL;
     size_t n = 0, nmeta;

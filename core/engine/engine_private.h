@@ -1,0 +1,61 @@
+/*
+ * engine_private.h - the engine registry and the host object shared by
+ * the engines (core/engine/).  An engine is one table row: it probes the
+ * evidence for its stores and reads (loads) those it can.  Not
+ * installed; included by core/engine/ files only.
+ */
+#ifndef DOF_ENGINE_PRIVATE_H
+#define DOF_ENGINE_PRIVATE_H
+
+#include "base/base_private.h"
+
+/* The host: every store found, read or not, and the host side. */
+struct dof_host {
+    dof_ctx *ctx;
+    dof_arena *arena; /* owns every store and record */
+    dof_store **stores;
+    size_t nstores;
+    dof_hostinfo **infos;
+    size_t ninfos;
+    struct dof_docker_disc *docker; /* Docker's discovery, probe to load */
+    const char *nodata_msg;         /* what was searched, for DOF_ERR_NODATA */
+};
+
+typedef struct dof_engine {
+    const char *name; /* dof_store.engine */
+    /* Find this engine's stores on every filesystem of ev and add them
+     * to h (dof_host_store_add), read = 1 if load will read them. */
+    int (*probe)(dof_host *h, dof_evidence *ev, const dof_host_opts *o);
+    /* Read one store the probe found; NULL: stores of this engine are
+     * listed, not read, by this version. */
+    int (*load)(dof_host *h, dof_store *s, const dof_host_opts *o);
+} dof_engine;
+
+size_t dof_engine_count(void);
+const dof_engine *dof_engine_get(size_t i);
+
+/* A new store record in h's arena, not yet added.  NULL: out of memory. */
+dof_store *dof_store_new(dof_host *h, const char *engine,
+                         const dof_partition *part, const char *path,
+                         const char *found_by);
+/* Append s to h's stores. */
+int dof_host_store_add(dof_host *h, dof_store *s);
+
+/* The user a rootless store belongs to, from its path: "<user>" for
+ * /home/<user>/..., "root" for /root/..., NULL for anything else. */
+const char *dof_store_home_user(dof_arena *a, const char *path);
+
+/* The Version of the first installed package named in pkgs in a dpkg
+ * status file, or NULL. */
+const char *dof_dpkg_version(dof_arena *a, const char *buf, size_t len,
+                             const char *const *pkgs);
+
+/* core/engine/docker/docker.c */
+int dof_docker_probe(dof_host *h, dof_evidence *ev, const dof_host_opts *o);
+int dof_docker_load(dof_host *h, dof_store *s, const dof_host_opts *o);
+/* core/engine/engine_detect.c: stores of engines not read yet */
+int dof_containerd_probe(dof_host *h, dof_evidence *ev,
+                         const dof_host_opts *o);
+int dof_podman_probe(dof_host *h, dof_evidence *ev, const dof_host_opts *o);
+
+#endif
