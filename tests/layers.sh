@@ -21,7 +21,7 @@ allowed() {
     core/formats) echo "base/ formats/" ;;
     core/engine) echo "base/ fs/fs_path.h formats/ engine/" ;;
     core/engine/*) echo "base/ fs/fs_path.h formats/ engine/" ;;
-    core/view) echo "base/ fs/fs_path.h formats/ view/" ;;
+    core/view) echo "base/ fs/fs_path.h formats/ engine/engine_private.h view/" ;;
     core/logs) echo "base/ fs/fs_path.h formats/ logs/" ;;
     core/timeline) echo "base/ fs/fs_path.h formats/ timeline/" ;;
     core/report) echo "base/ formats/ report/" ;;

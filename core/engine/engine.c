@@ -10,9 +10,10 @@
 
 /* Docker first: its stores come first in every listing, as before. */
 static const dof_engine engines[] = {
-    {"docker", dof_docker_probe, dof_docker_load},
-    {"containerd", dof_containerd_probe, NULL},
-    {"podman", dof_podman_probe, NULL},
+    {"docker", dof_docker_probe, dof_docker_load, dof_docker_rootfs,
+     dof_docker_image_rootfs},
+    {"containerd", dof_containerd_probe, NULL, NULL, NULL},
+    {"podman", dof_podman_probe, NULL, NULL, NULL},
 };
 
 size_t
@@ -34,6 +35,77 @@ engine_find(const char *name)
         if (strcmp(engines[i].name, name) == 0)
             return &engines[i];
     return NULL;
+}
+
+int
+dof_rootfs_init(dof_rootfs *rf)
+{
+    memset(rf, 0, sizeof(*rf));
+    rf->arena = dof_arena_new();
+    return rf->arena ? DOF_OK : DOF_ERR_NOMEM;
+}
+
+void
+dof_rootfs_free(dof_rootfs *rf)
+{
+    if (rf == NULL)
+        return;
+    dof_arena_free(rf->arena);
+    memset(rf, 0, sizeof(*rf));
+}
+
+int
+dof_rootfs_add(dof_rootfs *rf, dof_usrc_kind kind, int index, const char *id,
+               const char *path, dof_fs *fs, int aufs, int required)
+{
+    dof_rootfs_layer *nv, *l;
+
+    if (rf->n >= DOF_CAP_LAYER_DEPTH + 2)
+        return DOF_ERR_LIMIT;
+    nv = dof_arena_grow(rf->arena, rf->v, rf->n, sizeof(*nv));
+    if (nv == NULL)
+        return DOF_ERR_NOMEM;
+    rf->v = nv;
+    l = &rf->v[rf->n];
+    l->kind = kind;
+    l->index = index;
+    l->id = id ? dof_arena_strdup(rf->arena, id) : NULL;
+    l->path = dof_arena_strdup(rf->arena, path);
+    l->fs = fs;
+    l->aufs = aufs;
+    l->required = required;
+    if ((id && l->id == NULL) || l->path == NULL)
+        return DOF_ERR_NOMEM;
+    rf->n++;
+    return DOF_OK;
+}
+
+int
+dof_engine_rootfs(dof_ctx *ctx, const dof_container *c, int for_diff,
+                  dof_rootfs *out)
+{
+    const dof_engine *e = engine_find(c->engine ? c->engine : "docker");
+
+    if (e == NULL || e->rootfs == NULL)
+        return dof_set_error(ctx, DOF_ERR_UNSUPPORTED,
+                             "container %s: the root filesystems of %s "
+                             "containers are not read by this version",
+                             c->name ? c->name : c->id,
+                             c->engine ? c->engine : "?");
+    return e->rootfs(ctx, c, for_diff, out);
+}
+
+int
+dof_engine_image_rootfs(dof_ctx *ctx, const dof_image *img, dof_rootfs *out)
+{
+    const dof_engine *e = engine_find(img->engine ? img->engine : "docker");
+
+    if (e == NULL || e->image_rootfs == NULL)
+        return dof_set_error(ctx, DOF_ERR_UNSUPPORTED,
+                             "image %s: %s images are not read by this "
+                             "version",
+                             img->id, img->engine ? img->engine : "?");
+    return e->image_rootfs(ctx, img, out);
 }
 
 dof_store *

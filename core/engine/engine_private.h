@@ -21,6 +21,31 @@ struct dof_host {
     const char *nodata_msg;         /* what was searched, for DOF_ERR_NODATA */
 };
 
+/* A container's root filesystem as the engine stacked it: layers top
+ * first (the container's own layer, its init layer, image layers down to
+ * the base).  view/ builds the merged view from it. */
+typedef struct dof_rootfs_layer {
+    dof_usrc_kind kind; /* CONTAINER, INIT or LAYER */
+    int index;          /* image layer: 0 = base; -1 otherwise */
+    const char *id;     /* the driver's directory name */
+    const char *path;   /* the layer directory on fs */
+    dof_fs *fs;
+    int aufs;     /* aufs whiteouts (.wh.) rather than overlay ones */
+    int required; /* missing: the view fails (else a warning) */
+} dof_rootfs_layer;
+
+typedef struct dof_rootfs {
+    dof_arena *arena; /* owns v and its strings */
+    dof_rootfs_layer *v;
+    size_t n;
+} dof_rootfs;
+
+int dof_rootfs_init(dof_rootfs *rf);
+void dof_rootfs_free(dof_rootfs *rf);
+int dof_rootfs_add(dof_rootfs *rf, dof_usrc_kind kind, int index,
+                   const char *id, const char *path, dof_fs *fs, int aufs,
+                   int required);
+
 typedef struct dof_engine {
     const char *name; /* dof_store.engine */
     /* Find this engine's stores on every filesystem of ev and add them
@@ -29,7 +54,19 @@ typedef struct dof_engine {
     /* Read one store the probe found; NULL: stores of this engine are
      * listed, not read, by this version. */
     int (*load)(dof_host *h, dof_store *s, const dof_host_opts *o);
+    /* A container's / an image's layer list (for_diff: the layers
+     * `diff` compares against, where the engine keeps them apart). */
+    int (*rootfs)(dof_ctx *ctx, const dof_container *c, int for_diff,
+                  dof_rootfs *out);
+    int (*image_rootfs)(dof_ctx *ctx, const dof_image *img, dof_rootfs *out);
 } dof_engine;
+
+/* Through the container's (image's) engine; DOF_ERR_UNSUPPORTED when its
+ * engine has no rootfs. */
+int dof_engine_rootfs(dof_ctx *ctx, const dof_container *c, int for_diff,
+                      dof_rootfs *out);
+int dof_engine_image_rootfs(dof_ctx *ctx, const dof_image *img,
+                            dof_rootfs *out);
 
 size_t dof_engine_count(void);
 const dof_engine *dof_engine_get(size_t i);
@@ -53,6 +90,11 @@ const char *dof_dpkg_version(dof_arena *a, const char *buf, size_t len,
 /* core/engine/docker/docker.c */
 int dof_docker_probe(dof_host *h, dof_evidence *ev, const dof_host_opts *o);
 int dof_docker_load(dof_host *h, dof_store *s, const dof_host_opts *o);
+/* core/engine/docker/docker_rootfs.c */
+int dof_docker_rootfs(dof_ctx *ctx, const dof_container *c, int for_diff,
+                      dof_rootfs *out);
+int dof_docker_image_rootfs(dof_ctx *ctx, const dof_image *img,
+                            dof_rootfs *out);
 /* core/engine/engine_detect.c: stores of engines not read yet */
 int dof_containerd_probe(dof_host *h, dof_evidence *ev,
                          const dof_host_opts *o);
