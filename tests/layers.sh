@@ -22,7 +22,7 @@ allowed() {
     core/engine) echo "base/ fs/fs_path.h formats/ engine/" ;;
     core/engine/*) echo "base/ fs/fs_path.h formats/ engine/" ;;
     core/view) echo "base/ fs/fs_path.h formats/ engine/engine_private.h view/" ;;
-    core/logs) echo "base/ fs/fs_path.h formats/ logs/" ;;
+    core/logs) echo "base/ fs/fs_path.h formats/ engine/engine_private.h logs/" ;;
     core/timeline) echo "base/ fs/fs_path.h formats/ timeline/" ;;
     core/report) echo "base/ formats/ report/" ;;
     plugin) echo "base/ plugin_private.h" ;;

@@ -11,9 +11,9 @@
 /* Docker first: its stores come first in every listing, as before. */
 static const dof_engine engines[] = {
     {"docker", dof_docker_probe, dof_docker_load, dof_docker_rootfs,
-     dof_docker_image_rootfs},
-    {"containerd", dof_containerd_probe, NULL, NULL, NULL},
-    {"podman", dof_podman_probe, NULL, NULL, NULL},
+     dof_docker_image_rootfs, dof_docker_logs},
+    {"containerd", dof_containerd_probe, NULL, NULL, NULL, NULL},
+    {"podman", dof_podman_probe, NULL, NULL, NULL, NULL},
 };
 
 size_t
@@ -106,6 +106,22 @@ dof_engine_image_rootfs(dof_ctx *ctx, const dof_image *img, dof_rootfs *out)
                              "version",
                              img->id, img->engine ? img->engine : "?");
     return e->image_rootfs(ctx, img, out);
+}
+
+int
+dof_engine_logs(dof_ctx *ctx, const dof_container *c, dof_arena *a,
+                dof_log_place *out)
+{
+    const dof_engine *e = engine_find(c->engine ? c->engine : "docker");
+
+    memset(out, 0, sizeof(*out));
+    if (e == NULL || e->logs == NULL)
+        return dof_set_error(ctx, DOF_ERR_UNSUPPORTED,
+                             "container %s: the logs of %s containers are "
+                             "not read by this version",
+                             c->name ? c->name : c->id,
+                             c->engine ? c->engine : "?");
+    return e->logs(ctx, c, a, out);
 }
 
 dof_store *

@@ -46,6 +46,19 @@ int dof_rootfs_add(dof_rootfs *rf, dof_usrc_kind kind, int index,
                    const char *id, const char *path, dof_fs *fs, int aufs,
                    int required);
 
+/* Where a container's log files are, as its engine keeps them. */
+typedef struct dof_log_place {
+    const char *dir;       /* the directory on the store's fs */
+    const char *base;      /* the current file; rotated: base.N, base.N.gz */
+    dof_log_format format; /* how the records are stored */
+    const char *driver;    /* the engine's name for it ("json-file") */
+    /* 1: the driver keeps the logs outside the store (journald, syslog,
+     * ...): only a cache may be here */
+    int outside;
+    /* 1: dir is a subdirectory that exists only once logs were written */
+    int optional_dir;
+} dof_log_place;
+
 typedef struct dof_engine {
     const char *name; /* dof_store.engine */
     /* Find this engine's stores on every filesystem of ev and add them
@@ -59,7 +72,15 @@ typedef struct dof_engine {
     int (*rootfs)(dof_ctx *ctx, const dof_container *c, int for_diff,
                   dof_rootfs *out);
     int (*image_rootfs)(dof_ctx *ctx, const dof_image *img, dof_rootfs *out);
+    /* Where the container's logs are (strings in a). */
+    int (*logs)(dof_ctx *ctx, const dof_container *c, dof_arena *a,
+                dof_log_place *out);
 } dof_engine;
+
+/* Through the container's engine; DOF_ERR_UNSUPPORTED when its engine
+ * has no logs entry. */
+int dof_engine_logs(dof_ctx *ctx, const dof_container *c, dof_arena *a,
+                    dof_log_place *out);
 
 /* Through the container's (image's) engine; DOF_ERR_UNSUPPORTED when its
  * engine has no rootfs. */
@@ -90,6 +111,8 @@ const char *dof_dpkg_version(dof_arena *a, const char *buf, size_t len,
 /* core/engine/docker/docker.c */
 int dof_docker_probe(dof_host *h, dof_evidence *ev, const dof_host_opts *o);
 int dof_docker_load(dof_host *h, dof_store *s, const dof_host_opts *o);
+int dof_docker_logs(dof_ctx *ctx, const dof_container *c, dof_arena *a,
+                    dof_log_place *out);
 /* core/engine/docker/docker_rootfs.c */
 int dof_docker_rootfs(dof_ctx *ctx, const dof_container *c, int for_diff,
                       dof_rootfs *out);

@@ -4,6 +4,7 @@
  * through zlib, in chunks) oldest first, framing lines and local records
  * with caps, optional reassembly of partial pieces.
  */
+#include "engine/engine_private.h"
 #include "logs/logs_private.h"
 
 #include <stdio.h>
@@ -1044,6 +1045,7 @@ dof_log_open(dof_ctx *ctx, const dof_container *c, const dof_log_opts *opts,
     dof_log *l = NULL;
     scan s;
     const char *driver, *dir, *base;
+    dof_log_place place;
     int format, rc;
     dof_fs *fs;
     dof_node dn;
@@ -1058,33 +1060,15 @@ dof_log_open(dof_ctx *ctx, const dof_container *c, const dof_log_opts *opts,
     fs = c->store->fs;
     if ((rc = log_new(ctx, opts, &l)) != DOF_OK)
         return rc;
-    driver = c->log_driver && *c->log_driver ? c->log_driver : "json-file";
-    dir = c->dir;
-    if (strcmp(driver, "json-file") == 0) {
-        format = DOF_LOG_FMT_JSONFILE;
-        base = NULL;
-        if (c->log_path && *c->log_path) {
-            const char *sl = strrchr(c->log_path, '/');
-            base = sl ? sl + 1 : c->log_path;
-        }
-        if (base == NULL || *base == '\0')
-            base = dof_arena_printf(l->arena, "%s-json.log", c->id);
-    }
-    else if (strcmp(driver, "local") == 0) {
-        format = DOF_LOG_FMT_LOCAL;
-        dir = dof_path_join(l->arena, c->dir, "local-logs");
-        base = "container.log";
-    }
-    else {
-        format = DOF_LOG_FMT_LOCAL;
-        base = "container-cached.log";
-    }
-    if (base == NULL || dir == NULL) {
-        rc = dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
+    if ((rc = dof_engine_logs(ctx, c, l->arena, &place)) != DOF_OK)
         goto fail;
-    }
+    driver = place.driver;
+    dir = place.dir;
+    base = place.base;
+    format = place.format == DOF_LOG_JSON_FILE ? DOF_LOG_FMT_JSONFILE
+                                               : DOF_LOG_FMT_LOCAL;
     if ((rc = dof_fs_resolve(fs, dir, 1, &dn)) != DOF_OK) {
-        if (dir != c->dir && rc == DOF_ERR_NOTFOUND)
+        if (place.optional_dir && rc == DOF_ERR_NOTFOUND)
             rc =
                 dof_set_error(ctx, DOF_ERR_NODATA,
                               "%s: no local-logs directory (no logs)", c->dir);
@@ -1106,7 +1090,7 @@ dof_log_open(dof_ctx *ctx, const dof_container *c, const dof_log_opts *opts,
         goto fail;
     }
     if (s.n == 0) {
-        if (format == DOF_LOG_FMT_JSONFILE || strcmp(driver, "local") == 0)
+        if (!place.outside)
             rc = dof_set_error(
                 ctx, DOF_ERR_NODATA, "%s: no %s log file (%s)", dir, driver,
                 c->log_path && *c->log_path ? "missing" : "never started");
