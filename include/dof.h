@@ -18,6 +18,26 @@
  * - Names from the evidence are bytes.  Strings in records are NUL
  *   terminated copies of the raw bytes; encode them with
  *   dof_name_encode() before printing.
+ * - Options structs are filled by their dof_*_opts_init() first, then
+ *   changed field by field, so that fields added later get their
+ *   defaults.
+ *
+ * Memory
+ * - Every result the library allocates for the caller (strings from
+ *   dof_name_encode, dof_fs_read_all, dof_fs_readlink, dof_fs_getxattr,
+ *   dof_container_read_config, dof_image_read_config, dof_bodyfile_line,
+ *   dof_report_provenance_json, dof_case_evidence_status) is released
+ *   with dof_free().  Handles are released by their own _close/_free.
+ *
+ * Threads
+ * - The library keeps no global state of its own (TSK's and libewf's
+ *   are theirs).  A dof_ctx and everything opened with it (evidence,
+ *   filesystems, hosts, views, logs, cases) belong to one thread at a
+ *   time: use one ctx per thread.  Records (dof_container, ...) are
+ *   read-only and may be read from several threads while their dof_host
+ *   is open and not used for anything else; a dof_fs is not safe to
+ *   share (its directory cache and TSK's are not locked).  Separate
+ *   processes (dof_case_batch) are how dof itself runs in parallel.
  */
 #ifndef DOF_H
 #define DOF_H
@@ -38,7 +58,26 @@ extern "C" {
 #define DOF_PRINTF(a, b)
 #endif
 
+/* The version of this header.  DOF_VERSION_NUMBER is
+ * major * 1000000 + minor * 1000 + patch. */
 #define DOF_VERSION "0.1.0"
+#define DOF_VERSION_MAJOR 0
+#define DOF_VERSION_MINOR 1
+#define DOF_VERSION_PATCH 0
+#define DOF_VERSION_NUMBER                                                    \
+    (DOF_VERSION_MAJOR * 1000000 + DOF_VERSION_MINOR * 1000 +                 \
+     DOF_VERSION_PATCH)
+
+/* The version of the library linked in (may differ from the header's). */
+DOF_API const char *dof_libversion(void);
+DOF_API int dof_libversion_number(void);
+/* 1 if a program built with the header of version header_number can use
+ * the library linked in: same major version, and a library at least as
+ * new.  Call as dof_version_check(DOF_VERSION_NUMBER) at start-up. */
+DOF_API int dof_version_check(int header_number);
+/* Release a result the library allocated for the caller (see Memory
+ * above).  NULL is allowed. */
+DOF_API void dof_free(void *p);
 
 /* ------------------------------------------------------------------ */
 /* Status codes: append-only, never renumbered.                        */
@@ -611,6 +650,9 @@ typedef struct dof_host_opts {
     const char *only_container;
 } dof_host_opts;
 
+/* Everything zero: every data root, no secrets, every container. */
+DOF_API void dof_host_opts_init(dof_host_opts *o);
+
 /* Find every container store on the evidence (each engine of the
  * registry probes every filesystem: Docker data roots, containerd roots,
  * Podman storage, rootful and rootless) and read those this version
@@ -792,6 +834,9 @@ typedef struct dof_union_opts {
     dof_fs *const *host_fs;
     size_t nhost_fs;
 } dof_union_opts;
+
+/* Everything zero: no mounts, the host's filesystems for binds. */
+DOF_API void dof_union_opts_init(dof_union_opts *o);
 
 /* The container's view.  Layer order comes from the driver's own record
  * (overlay2 <mount-id>/lower, what the kernel mounted), cross-checked
@@ -1180,7 +1225,6 @@ DOF_API int dof_export_write(dof_ctx *ctx, dof_union *u, const char *path,
 /* ------------------------------------------------------------------ */
 /* Report writers                                                     */
 /* ------------------------------------------------------------------ */
-/* @@REPORT-API@@ (section owned by the report/CLI module) */
 /* Every function below writes one complete document to o->out: text, or
  * (o->json) one JSON object {"dof": {provenance}, "<result>": ...,
  * "warnings": [{"code","path","message"}]}.  Strings from the evidence

@@ -347,3 +347,10 @@ dof_host_info(const dof_host *host, size_t i)
 {
     return host && i < host->ninfos ? host->infos[i] : NULL;
 }
+
+void
+dof_host_opts_init(dof_host_opts *o)
+{
+    if (o != NULL)
+        memset(o, 0, sizeof(*o));
+}

@@ -265,3 +265,10 @@ dof_union_diff(dof_ctx *ctx, const dof_host *host, const dof_container *c,
     dof_union_close(u);
     return rc;
 }
+
+void
+dof_union_opts_init(dof_union_opts *o)
+{
+    if (o != NULL)
+        memset(o, 0, sizeof(*o));
+}
