@@ -226,3 +226,23 @@ dof_buf_take(dof_buf *b)
     dof_buf_init(b);
     return p;
 }
+
+int
+dof_grow(void *pv, size_t *cap, size_t n, size_t elsize, size_t first)
+{
+    void *v, *nv;
+    size_t nc;
+
+    if (n < *cap)
+        return DOF_OK;
+    nc = *cap ? *cap * 2 : first;
+    if (nc < *cap || elsize == 0 || nc > SIZE_MAX / elsize)
+        return DOF_ERR_NOMEM;
+    memcpy(&v, pv, sizeof(v));
+    nv = realloc(v, nc * elsize);
+    if (nv == NULL)
+        return DOF_ERR_NOMEM;
+    memcpy(pv, &nv, sizeof(nv));
+    *cap = nc;
+    return DOF_OK;
+}

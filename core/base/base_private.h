@@ -88,6 +88,10 @@ void dof_sha256_hex(const void *data, size_t len, char out[65]);
  * n old ones when it grows (capacity: powers of two >= 4).  NULL on out
  * of memory (the old array is still valid). */
 void *dof_arena_grow(dof_arena *a, void *v, size_t n, size_t elsize);
+/* Room for element n in the malloc'd array whose address is pv (a T **)
+ * of *cap elements of elsize bytes: doubles it (first: the first size)
+ * when n == *cap.  DOF_ERR_NOMEM (array untouched) on failure. */
+int dof_grow(void *pv, size_t *cap, size_t n, size_t elsize, size_t first);
 /* Append s (already owned by the arena) to (*v, *n). */
 int dof_arena_push_str(dof_arena *a, const char ***v, size_t *n,
                        const char *s);

@@ -100,15 +100,10 @@ dof_warn(dof_ctx *ctx, int code, const char *path, const char *fmt, ...)
         ctx->dropped++;
         return;
     }
-    if (ctx->nwarnings == ctx->capwarnings) {
-        size_t ncap = ctx->capwarnings ? ctx->capwarnings * 2 : 16;
-        dof_warning *nw = realloc(ctx->warnings, ncap * sizeof(*nw));
-        if (nw == NULL) {
-            ctx->dropped++;
-            return;
-        }
-        ctx->warnings = nw;
-        ctx->capwarnings = ncap;
+    if (dof_grow(&ctx->warnings, &ctx->capwarnings, ctx->nwarnings,
+                 sizeof(*ctx->warnings), 16) != DOF_OK) {
+        ctx->dropped++;
+        return;
     }
     w.path = path ? strdup(path) : NULL;
     w.message = strdup(msg);

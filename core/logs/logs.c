@@ -658,14 +658,9 @@ pend_add(pend *p, const dof_log_record *r)
         dof_buf_append(&p->stream_name, r->stream_name,
                        strlen(r->stream_name));
     }
-    if (p->npieces == p->cap) {
-        size_t nc = p->cap ? p->cap * 2 : 16;
-        int64_t *v = realloc(p->pieces, nc * sizeof(*v));
-        if (v == NULL)
-            return DOF_ERR_NOMEM;
-        p->pieces = v;
-        p->cap = nc;
-    }
+    if (dof_grow(&p->pieces, &p->cap, p->npieces, sizeof(*p->pieces), 16) !=
+        DOF_OK)
+        return DOF_ERR_NOMEM;
     p->pieces[p->npieces++] = r->time;
     dof_buf_append(&p->msg, r->message, r->len);
     return p->msg.oom || p->stream_name.oom ? DOF_ERR_NOMEM : DOF_OK;
@@ -837,14 +832,9 @@ fail:
 static int
 log_add(dof_log *l, const dof_log_file *f)
 {
-    if (l->nfiles == l->capfiles) {
-        size_t nc = l->capfiles ? l->capfiles * 2 : 8;
-        dof_log_file *v = realloc(l->files, nc * sizeof(*v));
-        if (v == NULL)
-            return dof_set_error(l->ctx, DOF_ERR_NOMEM, "out of memory");
-        l->files = v;
-        l->capfiles = nc;
-    }
+    if (dof_grow(&l->files, &l->capfiles, l->nfiles, sizeof(*l->files), 8) !=
+        DOF_OK)
+        return dof_set_error(l->ctx, DOF_ERR_NOMEM, "out of memory");
     dof_log_file *d = &l->files[l->nfiles];
     *d = *f;
     d->path = dof_arena_strdup(l->arena, f->path ? f->path : "");
@@ -987,15 +977,9 @@ scan_cb(void *arg, const dof_dirent *de)
                  DOF_LOG_MAX_FILES);
         return 1;
     }
-    if (s->n == s->cap) {
-        size_t nc = s->cap ? s->cap * 2 : 8;
-        cand *v = realloc(s->v, nc * sizeof(*v));
-        if (v == NULL) {
-            s->oom = 1;
-            return 1;
-        }
-        s->v = v;
-        s->cap = nc;
+    if (dof_grow(&s->v, &s->cap, s->n, sizeof(*s->v), 8) != DOF_OK) {
+        s->oom = 1;
+        return 1;
     }
     cand *c = &s->v[s->n];
     c->name = dof_arena_strndup(s->a, de->name, de->name_len);

@@ -107,14 +107,8 @@ add_event(tl *t, int64_t time, int kind, const void *obj, uint32_t sub,
 
     if (time == DOF_TIME_NONE)
         return DOF_OK;
-    if (t->nev == t->evcap) {
-        size_t cap = t->evcap ? t->evcap * 2 : 256;
-        tl_event *n = realloc(t->ev, cap * sizeof(*n));
-        if (n == NULL)
-            return DOF_ERR_NOMEM;
-        t->ev = n;
-        t->evcap = cap;
-    }
+    if (dof_grow(&t->ev, &t->evcap, t->nev, sizeof(*t->ev), 256) != DOF_OK)
+        return DOF_ERR_NOMEM;
     e = &t->ev[t->nev];
     e->time = time;
     e->obj = obj;
@@ -823,15 +817,9 @@ open_logs(tl *t, tl_log **out, size_t *n)
                 dof_clear_error(t->ctx);
                 continue;
             }
-            if (nv == cap) {
-                size_t nc = cap ? cap * 2 : 16;
-                tl_log *nvv = realloc(v, nc * sizeof(*nvv));
-                if (nvv == NULL) {
-                    dof_log_close(log);
-                    goto oom;
-                }
-                v = nvv;
-                cap = nc;
+            if (dof_grow(&v, &cap, nv, sizeof(*v), 16) != DOF_OK) {
+                dof_log_close(log);
+                goto oom;
             }
             v[nv].c = c;
             v[nv].log = log;

@@ -75,15 +75,10 @@ collect_cb(void *arg, const dof_dirent *de)
     walker *w = arg;
     child *k;
 
-    if (w->nkids == w->kids_cap) {
-        size_t cap = w->kids_cap ? w->kids_cap * 2 : 64;
-        child *n = realloc(w->kids, cap * sizeof(*n));
-        if (n == NULL) {
-            w->kids_oom = 1;
-            return 1;
-        }
-        w->kids = n;
-        w->kids_cap = cap;
+    if (dof_grow(&w->kids, &w->kids_cap, w->nkids, sizeof(*w->kids), 64) !=
+        DOF_OK) {
+        w->kids_oom = 1;
+        return 1;
     }
     k = &w->kids[w->nkids++];
     k->name_off = w->names.len;
@@ -104,14 +99,9 @@ push_dir(walker *w, const char *path, size_t len, dof_node node,
 {
     pending *p;
 
-    if (w->nstack == w->stack_cap) {
-        size_t cap = w->stack_cap ? w->stack_cap * 2 : 32;
-        pending *n = realloc(w->stack, cap * sizeof(*n));
-        if (n == NULL)
-            return DOF_ERR_NOMEM;
-        w->stack = n;
-        w->stack_cap = cap;
-    }
+    if (dof_grow(&w->stack, &w->stack_cap, w->nstack, sizeof(*w->stack), 32) !=
+        DOF_OK)
+        return DOF_ERR_NOMEM;
     p = &w->stack[w->nstack];
     p->path = malloc(len + 1);
     if (p->path == NULL)

@@ -58,15 +58,9 @@ static int
 collect(void *arg, const dof_uentry *e)
 {
     xkids *k = arg;
-    if (k->n == k->cap) {
-        size_t nc = k->cap ? k->cap * 2 : 32;
-        xent *nv = realloc(k->v, nc * sizeof(*nv));
-        if (nv == NULL) {
-            k->oom = 1;
-            return 1;
-        }
-        k->v = nv;
-        k->cap = nc;
+    if (dof_grow(&k->v, &k->cap, k->n, sizeof(*k->v), 32) != DOF_OK) {
+        k->oom = 1;
+        return 1;
     }
     k->v[k->n].name = malloc(e->name_len + 1);
     if (k->v[k->n].name == NULL) {

@@ -120,14 +120,9 @@ dof_union_push_layer(dof_union *u, dof_usrc_kind kind, int index,
         return dof_set_error(u->ctx, DOF_ERR_NOMEM, "out of memory");
     l->aufs = aufs;
     l->overlay = !aufs;
-    if (u->nlayers == u->layers_cap) {
-        size_t nc = u->layers_cap ? u->layers_cap * 2 : 8;
-        dof_ulayer **nv = realloc(u->layers, nc * sizeof(*nv));
-        if (nv == NULL)
-            return dof_set_error(u->ctx, DOF_ERR_NOMEM, "out of memory");
-        u->layers = nv;
-        u->layers_cap = nc;
-    }
+    if (dof_grow(&u->layers, &u->layers_cap, u->nlayers, sizeof(*u->layers),
+                 8) != DOF_OK)
+        return dof_set_error(u->ctx, DOF_ERR_NOMEM, "out of memory");
     u->layers[u->nlayers++] = l;
     return DOF_OK;
 }
@@ -176,14 +171,9 @@ dof_union_add_mount(dof_union *u, dof_usrc_kind kind, const char *id,
     l->src.dest = dof_arena_strndup(u->arena, d.data, d.len);
     if (l->src.dest == NULL)
         goto oom;
-    if (u->nmounts == u->mounts_cap) {
-        size_t nc = u->mounts_cap ? u->mounts_cap * 2 : 8;
-        dof_umount *nv = realloc(u->mounts, nc * sizeof(*nv));
-        if (nv == NULL)
-            goto oom;
-        u->mounts = nv;
-        u->mounts_cap = nc;
-    }
+    if (dof_grow(&u->mounts, &u->mounts_cap, u->nmounts, sizeof(*u->mounts),
+                 8) != DOF_OK)
+        goto oom;
     u->mounts[u->nmounts].dest = l->src.dest;
     u->mounts[u->nmounts].dest_len = d.len;
     u->mounts[u->nmounts].layer = l;
@@ -616,14 +606,8 @@ mtab_get(mtab *t, dof_arena *a, const char *name, size_t len, int *added)
     }
     if (t->n >= DOF_CAP_DIR_ENTRIES)
         return NULL;
-    if (t->n == t->cap) {
-        size_t nc = t->cap ? t->cap * 2 : 32;
-        dof_umerged *nv = realloc(t->v, nc * sizeof(*nv));
-        if (nv == NULL)
-            return NULL;
-        t->v = nv;
-        t->cap = nc;
-    }
+    if (dof_grow(&t->v, &t->cap, t->n, sizeof(*t->v), 32) != DOF_OK)
+        return NULL;
     memset(&t->v[t->n], 0, sizeof(t->v[t->n]));
     t->v[t->n].name = dof_arena_strndup(a, name, len);
     if (t->v[t->n].name == NULL)

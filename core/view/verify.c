@@ -347,14 +347,9 @@ add_entry(dof_tarsplit *ts, dof_tarent *e, const char *name, size_t nlen,
     dof_tarent *n;
     if (ts->nents >= DOF_TS_MAX_ENTRIES)
         return ts_fail(ts, DOF_ERR_LIMIT, "more tar members than the cap");
-    if (ts->nents == ts->capents) {
-        size_t nc = ts->capents ? ts->capents * 2 : 256;
-        dof_tarent **ne = realloc(ts->ents, nc * sizeof(*ne));
-        if (ne == NULL)
-            return DOF_ERR_NOMEM;
-        ts->ents = ne;
-        ts->capents = nc;
-    }
+    if (dof_grow(&ts->ents, &ts->capents, ts->nents, sizeof(*ts->ents), 256) !=
+        DOF_OK)
+        return DOF_ERR_NOMEM;
     n = dof_arena_alloc(ts->arena, sizeof(*n));
     if (n == NULL)
         return DOF_ERR_NOMEM;
@@ -982,15 +977,9 @@ static int
 collect_fn(void *arg, const dof_dirent *de)
 {
     vkids *k = arg;
-    if (k->n == k->cap) {
-        size_t nc = k->cap ? k->cap * 2 : 32;
-        vchild *nv = realloc(k->v, nc * sizeof(*nv));
-        if (nv == NULL) {
-            k->oom = 1;
-            return 1;
-        }
-        k->v = nv;
-        k->cap = nc;
+    if (dof_grow(&k->v, &k->cap, k->n, sizeof(*k->v), 32) != DOF_OK) {
+        k->oom = 1;
+        return 1;
     }
     k->v[k->n].name = malloc(de->name_len + 1);
     if (k->v[k->n].name == NULL) {
