@@ -741,12 +741,10 @@ ing_bind_fields(sqlite3_stmt *st, int k, const dof_field *t, const void *rec)
     for (; t->json || t->py || t->sql; t++) {
         const char *p = (const char *)rec + t->off;
         const dof_store *rs;
-        if (t->kind == DOF_F_OBJ) {
-            k = ing_bind_fields(st, k, t->sub, rec);
-            continue;
-        }
-        if (t->kind == DOF_F_PTR) {
-            const void *sub = *(const void *const *)p;
+        if (t->kind == DOF_F_OBJ || t->kind == DOF_F_PTR) {
+            const void *sub = t->kind == DOF_F_PTR ? *(const void *const *)p
+                              : (t->present == NULL || t->present(rec)) ? rec
+                                                                        : NULL;
             if (sub != NULL) {
                 k = ing_bind_fields(st, k, t->sub, sub);
                 continue;

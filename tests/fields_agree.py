@@ -234,13 +234,15 @@ for v in VARIANTS:
     r = subprocess.run([corpus.DOF, "ingest", "-q", "--db", dbp, img],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        timeout=900)
-    t.ok(r.returncode in (0, 2), "%s: ingest (exit %d)" % (v, r.returncode),
+    # exit 1: done, with warnings (a dirty journal)
+    t.ok(r.returncode in (0, 1) and os.path.exists(dbp),
+         "%s: ingest (exit %d)" % (v, r.returncode),
          r.stderr.decode("utf-8", "replace")[-400:])
     db = sqlite3.connect(dbp)
     with dof.open(img) as ev:
         host = ev.host()
         py = {"containers": host.containers(), "images": host.images(),
-              "volumes": host.docker_volumes(), "networks": host.networks()}
+              "volumes": host.volumes(), "networks": host.networks()}
     # containers, with their mounts and endpoints
     js = cli_json(img, "list-containers", "containers")
     pys = {(c["id"], c["data_root"]): c for c in py["containers"]}
