@@ -9,8 +9,9 @@
 
 /* One migration step: run on a case at version `from` to bring it to
  * from + 1.  Step 0 creates the schema.  A future schema change appends
- * a step (e.g. {1, "ALTER TABLE containers ADD COLUMN ...;"}) and bumps
- * DOF_CASE_SCHEMA_VERSION; never edit a shipped step. */
+ * a step (e.g. {1, "ALTER TABLE containers ADD COLUMN ...;"}), puts the
+ * same columns in schema.sql and bumps DOF_CASE_SCHEMA_VERSION; never edit
+ * a shipped step. */
 typedef struct case_migration {
     int from;
     const char *sql; /* NULL: the schema (schema.sql) */
@@ -18,6 +19,21 @@ typedef struct case_migration {
 
 static const case_migration migrations[] = {
     {0, NULL},
+    /* 1 -> 2: the new container and image fields of dof_fields.h */
+    {1, "ALTER TABLE containers ADD COLUMN engine TEXT;"
+        "ALTER TABLE containers ADD COLUMN store TEXT;"
+        "ALTER TABLE containers ADD COLUMN namespace TEXT;"
+        "ALTER TABLE containers ADD COLUMN pod_name TEXT;"
+        "ALTER TABLE containers ADD COLUMN pod_namespace TEXT;"
+        "ALTER TABLE containers ADD COLUMN pod_uid TEXT;"
+        "ALTER TABLE containers ADD COLUMN pod_sandbox_id TEXT;"
+        "ALTER TABLE containers ADD COLUMN sandbox TEXT;"
+        "ALTER TABLE containers ADD COLUMN rootless_user TEXT;"
+        "ALTER TABLE containers ADD COLUMN state_raw TEXT;"
+        "ALTER TABLE images ADD COLUMN engine TEXT;"
+        "ALTER TABLE images ADD COLUMN store TEXT;"
+        "ALTER TABLE images ADD COLUMN namespace TEXT;"
+        "ALTER TABLE images ADD COLUMN rootless_user TEXT;"},
 };
 
 int
@@ -103,7 +119,8 @@ migrate(dof_ctx *ctx, sqlite3 *db, const char *path)
                       "migrating the schema");
         if (rc != DOF_OK)
             goto fail;
-        v++;
+        /* step 0 (schema.sql) creates the current schema at once */
+        v = migrations[i].sql ? v + 1 : DOF_CASE_SCHEMA_VERSION;
     }
     if (v != DOF_CASE_SCHEMA_VERSION) {
         rc = dof_set_error(ctx, DOF_ERR_DB,

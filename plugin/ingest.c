@@ -667,3 +667,143 @@ failed:
     free(abs);
     return rc;
 }
+
+/* ---- records from their field tables ---- */
+
+static int
+cols_append(char *buf, size_t cap, size_t *len, const char *s)
+{
+    size_t n = strlen(s);
+    if (*len + n + 1 > cap)
+        return -1;
+    memcpy(buf + *len, s, n + 1);
+    *len += n;
+    return 0;
+}
+
+/* Column names of t (OBJ and PTR flattened); the count, -1 if too long. */
+static int
+cols_of(char *buf, size_t cap, size_t *len, const dof_field *t)
+{
+    int n = 0, k;
+
+    for (; t->json || t->py || t->sql; t++) {
+        if (t->kind == DOF_F_OBJ || t->kind == DOF_F_PTR) {
+            if ((k = cols_of(buf, cap, len, t->sub)) < 0)
+                return -1;
+            n += k;
+            continue;
+        }
+        if (t->sql == NULL || t->kind == DOF_F_LIST)
+            continue;
+        if (cols_append(buf, cap, len, ", ") ||
+            cols_append(buf, cap, len, t->sql))
+            return -1;
+        n++;
+    }
+    return n;
+}
+
+const char *
+ing_fields_insert(char *buf, size_t cap, const char *table, const char *pre,
+                  int npre, const dof_field *t, const char *post, int npost)
+{
+    size_t len = 0;
+    int n;
+
+    if (buf[0] != '\0')
+        return buf;
+    if (cols_append(buf, cap, &len, "INSERT INTO ") ||
+        cols_append(buf, cap, &len, table) ||
+        cols_append(buf, cap, &len, " (") || cols_append(buf, cap, &len, pre))
+        goto fail;
+    if ((n = cols_of(buf, cap, &len, t)) < 0)
+        goto fail;
+    if (post != NULL && (cols_append(buf, cap, &len, ", ") ||
+                         cols_append(buf, cap, &len, post)))
+        goto fail;
+    if (cols_append(buf, cap, &len, ") VALUES (?"))
+        goto fail;
+    for (int i = 1; i < npre + n + npost; i++)
+        if (cols_append(buf, cap, &len, ", ?"))
+            goto fail;
+    if (cols_append(buf, cap, &len, ")"))
+        goto fail;
+    return buf;
+fail:
+    buf[0] = '\0';
+    return NULL;
+}
+
+int
+ing_bind_fields(sqlite3_stmt *st, int k, const dof_field *t, const void *rec)
+{
+    for (; t->json || t->py || t->sql; t++) {
+        const char *p = (const char *)rec + t->off;
+        const dof_store *rs;
+        if (t->kind == DOF_F_OBJ || t->kind == DOF_F_PTR) {
+            const void *sub = t->kind == DOF_F_PTR ? *(const void *const *)p
+                              : (t->present == NULL || t->present(rec)) ? rec
+                                                                        : NULL;
+            if (sub != NULL) {
+                k = ing_bind_fields(st, k, t->sub, sub);
+                continue;
+            }
+            /* absent: every column NULL (left unbound after a reset) */
+            for (const dof_field *s = t->sub; s->json || s->py || s->sql; s++)
+                if (s->sql != NULL)
+                    sqlite3_bind_null(st, k++);
+            continue;
+        }
+        if (t->sql == NULL || t->kind == DOF_F_LIST)
+            continue;
+        switch (t->kind) {
+        case DOF_F_STR:
+        case DOF_F_STR_NULL: {
+            const char *s = *(const char *const *)p;
+            /* "id" is NOT NULL in every table that has it */
+            if (s == NULL && strcmp(t->sql, "id") == 0)
+                s = "";
+            ing_bind_text(st, k, s);
+            break;
+        }
+        case DOF_F_TIME:
+        case DOF_F_NS: ing_bind_time(st, k, *(const int64_t *)p); break;
+        case DOF_F_INT:
+        case DOF_F_BOOL: ing_bind_i64(st, k, *(const int *)p); break;
+        case DOF_F_U64:
+            ing_bind_i64(st, k, (int64_t) * (const uint64_t *)p);
+            break;
+        case DOF_F_COUNT:
+            ing_bind_i64(st, k, (int64_t)DOF_FIELD_CNT(rec, t));
+            break;
+        case DOF_F_STRV:
+            ing_bind_text_take(st, k,
+                               ing_json_strv(*(const char *const *const *)p,
+                                             DOF_FIELD_CNT(rec, t)));
+            break;
+        case DOF_F_KV:
+            ing_bind_text_take(
+                st, k,
+                ing_json_kv(*(const dof_kv *const *)p, DOF_FIELD_CNT(rec, t)));
+            break;
+        case DOF_F_STATE:
+            ing_bind_text(st, k, dof_state_name(*(const dof_state *)p));
+            break;
+        case DOF_F_STORE:
+            rs = *(const dof_store *const *)p;
+            ing_bind_text(st, k, rs ? rs->path : NULL);
+            break;
+        case DOF_F_STORE_OFF:
+            rs = *(const dof_store *const *)p;
+            if (rs == NULL)
+                sqlite3_bind_null(st, k);
+            else
+                ing_bind_i64(st, k, (int64_t)rs->volume_offset_bytes);
+            break;
+        default: sqlite3_bind_null(st, k);
+        }
+        k++;
+    }
+    return k;
+}

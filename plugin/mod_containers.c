@@ -7,56 +7,30 @@
 
 #include <stdlib.h>
 
-static const char SQL_C[] =
-    "INSERT INTO containers (evidence_id, container_key, root_key, id, "
-    "name, image, image_id, state, exit_code, pid, oom_killed, error, "
-    "created, created_text, started_at, started_at_text, finished_at, "
-    "finished_at_text, command, entrypoint, cmd, exposed_ports, hostname, "
-    "domainname, user, working_dir, driver, driver_supported, mount_id, "
-    "init_id, layer_parent, upper_dir, log_driver, log_opts, log_path, "
-    "restart_policy, restart_max_retries, restart_count, privileged, "
-    "auto_remove, readonly_rootfs, cap_add, cap_drop, security_opt, "
-    "devices, pid_mode, network_mode, ipc_mode, uts_mode, userns_mode, "
-    "apparmor_profile, seccomp_profile, health_status, "
-    "health_failing_streak, has_been_started_before, "
-    "has_been_manually_stopped, hostname_path, hosts_path, "
-    "resolv_conf_path, dir, hostconfig_path, legacy_v1, damaged, "
-    "volume_offset_bytes, inode, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-static const char SQL_MOUNT[] =
-    "INSERT INTO container_mounts (evidence_id, container_key, position, "
-    "type, source, destination, name, driver, mode, propagation, rw) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-static const char SQL_PORT[] =
-    "INSERT INTO container_ports (evidence_id, container_key, kind, "
-    "container_port, host_ip, host_port) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+/* The columns come from dof_container_fields (include/dof_fields.h). */
+static char sql_c[4096], sql_mount[512], sql_port[512], sql_ep[512];
 static const char SQL_ENV[] =
     "INSERT INTO container_env (evidence_id, container_key, position, name, "
     "value) VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char SQL_LABEL[] =
     "INSERT INTO container_labels (evidence_id, container_key, key, value) "
     "VALUES (?1, ?2, ?3, ?4)";
-static const char SQL_EP[] =
-    "INSERT INTO endpoints (evidence_id, container_key, network, "
-    "network_id, endpoint_id, ip_address, mac_address, gateway, name) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
 static int
 ports(dof_ing *ing, int64_t key, const char *kind, const dof_port *p, size_t n)
 {
     int rc;
     for (size_t i = 0; i < n; i++) {
-        sqlite3_stmt *st = ing_stmt(ing, SQL_PORT);
+        const char *sql = ing_fields_insert(
+            sql_port, sizeof(sql_port), "container_ports",
+            "evidence_id, container_key, kind", 3, dof_port_fields, NULL, 0);
+        sqlite3_stmt *st = sql ? ing_stmt(ing, sql) : NULL;
         if (st == NULL)
             return DOF_ERR_DB;
         ing_bind_i64(st, 1, ing->eid);
         ing_bind_i64(st, 2, key);
         ing_bind_text(st, 3, kind);
-        ing_bind_text(st, 4, p[i].container_port);
-        ing_bind_text(st, 5, p[i].host_ip);
-        ing_bind_text(st, 6, p[i].host_port);
+        ing_bind_fields(st, 4, dof_port_fields, &p[i]);
         if ((rc = ing_step(ing, st)) != DOF_OK)
             return rc;
     }
@@ -71,19 +45,16 @@ children(dof_ing *ing, int64_t key, const dof_container *c)
 
     for (size_t i = 0; i < c->nmounts; i++) {
         const dof_mount *m = &c->mounts[i];
-        if ((st = ing_stmt(ing, SQL_MOUNT)) == NULL)
+        const char *sql =
+            ing_fields_insert(sql_mount, sizeof(sql_mount), "container_mounts",
+                              "evidence_id, container_key, position", 3,
+                              dof_mount_fields, NULL, 0);
+        if (sql == NULL || (st = ing_stmt(ing, sql)) == NULL)
             return DOF_ERR_DB;
         ing_bind_i64(st, 1, ing->eid);
         ing_bind_i64(st, 2, key);
         ing_bind_i64(st, 3, (int64_t)i);
-        ing_bind_text(st, 4, m->type);
-        ing_bind_text(st, 5, m->source);
-        ing_bind_text(st, 6, m->destination);
-        ing_bind_text(st, 7, m->name);
-        ing_bind_text(st, 8, m->driver);
-        ing_bind_text(st, 9, m->mode);
-        ing_bind_text(st, 10, m->propagation);
-        ing_bind_i64(st, 11, m->rw);
+        ing_bind_fields(st, 4, dof_mount_fields, m);
         if ((rc = ing_step(ing, st)) != DOF_OK)
             return rc;
     }
@@ -121,18 +92,14 @@ children(dof_ing *ing, int64_t key, const dof_container *c)
             return rc;
     }
     for (size_t i = 0; i < c->nendpoints; i++) {
-        const dof_endpoint *e = &c->endpoints[i];
-        if ((st = ing_stmt(ing, SQL_EP)) == NULL)
+        const char *sql = ing_fields_insert(
+            sql_ep, sizeof(sql_ep), "endpoints", "evidence_id, container_key",
+            2, dof_endpoint_fields, NULL, 0);
+        if (sql == NULL || (st = ing_stmt(ing, sql)) == NULL)
             return DOF_ERR_DB;
         ing_bind_i64(st, 1, ing->eid);
         ing_bind_i64(st, 2, key);
-        ing_bind_text(st, 3, e->network);
-        ing_bind_text(st, 4, e->network_id);
-        ing_bind_text(st, 5, e->endpoint_id);
-        ing_bind_text(st, 6, e->ip_address);
-        ing_bind_text(st, 7, e->mac_address);
-        ing_bind_text(st, 8, e->gateway);
-        ing_bind_text(st, 9, e->name);
+        ing_bind_fields(st, 3, dof_endpoint_fields, &c->endpoints[i]);
         if ((rc = ing_step(ing, st)) != DOF_OK)
             return rc;
     }
@@ -140,9 +107,12 @@ children(dof_ing *ing, int64_t key, const dof_container *c)
 }
 
 static int
-one(dof_ing *ing, size_t r, const dof_store *rt, const dof_container *c)
+one(dof_ing *ing, size_t r, const dof_container *c)
 {
-    sqlite3_stmt *st = ing_stmt(ing, SQL_C);
+    const char *sql = ing_fields_insert(sql_c, sizeof(sql_c), "containers",
+                                        "evidence_id, container_key, root_key",
+                                        3, dof_container_fields, NULL, 0);
+    sqlite3_stmt *st = sql ? ing_stmt(ing, sql) : NULL;
     int64_t key = ing_container_key(ing, r, c);
     int k = 1;
 
@@ -151,71 +121,7 @@ one(dof_ing *ing, size_t r, const dof_store *rt, const dof_container *c)
     ing_bind_i64(st, k++, ing->eid);
     ing_bind_i64(st, k++, key);
     ing_bind_i64(st, k++, (int64_t)r);
-    ing_bind_text(st, k++, c->id ? c->id : "");
-    ing_bind_text(st, k++, c->name);
-    ing_bind_text(st, k++, c->image);
-    ing_bind_text(st, k++, c->image_id);
-    ing_bind_text(st, k++, dof_state_name(c->state));
-    ing_bind_i64(st, k++, c->exit_code);
-    ing_bind_i64(st, k++, c->pid);
-    ing_bind_i64(st, k++, c->oom_killed);
-    ing_bind_text(st, k++, c->error);
-    ing_bind_time(st, k++, c->created);
-    ing_bind_text(st, k++, c->created_raw);
-    ing_bind_time(st, k++, c->started_at);
-    ing_bind_text(st, k++, c->started_at_raw);
-    ing_bind_time(st, k++, c->finished_at);
-    ing_bind_text(st, k++, c->finished_at_raw);
-    ing_bind_text_take(st, k++, ing_json_strv(c->command, c->ncommand));
-    ing_bind_text_take(st, k++, ing_json_strv(c->entrypoint, c->nentrypoint));
-    ing_bind_text_take(st, k++, ing_json_strv(c->cmd, c->ncmd));
-    ing_bind_text_take(st, k++,
-                       ing_json_strv(c->exposed_ports, c->nexposed_ports));
-    ing_bind_text(st, k++, c->hostname);
-    ing_bind_text(st, k++, c->domainname);
-    ing_bind_text(st, k++, c->user);
-    ing_bind_text(st, k++, c->working_dir);
-    ing_bind_text(st, k++, c->driver);
-    ing_bind_i64(st, k++, c->driver_supported);
-    ing_bind_text(st, k++, c->mount_id);
-    ing_bind_text(st, k++, c->init_id);
-    ing_bind_text(st, k++, c->layer_parent);
-    ing_bind_text(st, k++, c->upper_dir);
-    ing_bind_text(st, k++, c->log_driver);
-    ing_bind_text_take(st, k++, ing_json_kv(c->log_opts, c->nlog_opts));
-    ing_bind_text(st, k++, c->log_path);
-    ing_bind_text(st, k++, c->restart_policy);
-    ing_bind_i64(st, k++, c->restart_max_retries);
-    ing_bind_i64(st, k++, c->restart_count);
-    ing_bind_i64(st, k++, c->privileged);
-    ing_bind_i64(st, k++, c->auto_remove);
-    ing_bind_i64(st, k++, c->readonly_rootfs);
-    ing_bind_text_take(st, k++, ing_json_strv(c->cap_add, c->ncap_add));
-    ing_bind_text_take(st, k++, ing_json_strv(c->cap_drop, c->ncap_drop));
-    ing_bind_text_take(st, k++,
-                       ing_json_strv(c->security_opt, c->nsecurity_opt));
-    ing_bind_text_take(st, k++, ing_json_strv(c->devices, c->ndevices));
-    ing_bind_text(st, k++, c->pid_mode);
-    ing_bind_text(st, k++, c->network_mode);
-    ing_bind_text(st, k++, c->ipc_mode);
-    ing_bind_text(st, k++, c->uts_mode);
-    ing_bind_text(st, k++, c->userns_mode);
-    ing_bind_text(st, k++, c->apparmor_profile);
-    ing_bind_text(st, k++, c->seccomp_profile);
-    ing_bind_text(st, k++, c->health_status);
-    ing_bind_i64(st, k++, c->health_failing_streak);
-    ing_bind_i64(st, k++, c->has_been_started_before);
-    ing_bind_i64(st, k++, c->has_been_manually_stopped);
-    ing_bind_text(st, k++, c->hostname_path);
-    ing_bind_text(st, k++, c->hosts_path);
-    ing_bind_text(st, k++, c->resolv_conf_path);
-    ing_bind_text(st, k++, c->dir);
-    ing_bind_text(st, k++, c->hostconfig_path);
-    ing_bind_i64(st, k++, c->legacy_v1);
-    ing_bind_i64(st, k++, c->damaged);
-    ing_bind_i64(st, k++, (int64_t)rt->volume_offset_bytes);
-    ing_bind_i64(st, k++, (int64_t)c->config_ino);
-    ing_bind_text(st, k++, c->config_path);
+    k = ing_bind_fields(st, k, dof_container_fields, c);
     if (k - 1 != sqlite3_bind_parameter_count(st)) {
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
@@ -237,7 +143,7 @@ run(dof_ing *ing)
         const dof_store *rt = dof_host_store(ing->host, r);
         for (size_t i = 0; i < rt->ncontainers; i++) {
             ing_progress(ing, "containers", i, rt->ncontainers);
-            if ((rc = one(ing, r, rt, &rt->containers[i])) != DOF_OK)
+            if ((rc = one(ing, r, &rt->containers[i])) != DOF_OK)
                 return rc;
         }
     }

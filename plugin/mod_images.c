@@ -4,13 +4,9 @@
  */
 #include "plugin_private.h"
 
-static const char SQL_I[] =
-    "INSERT INTO images (evidence_id, image_key, root_key, id, parent, "
-    "created, created_text, last_updated, last_updated_text, architecture, "
-    "os, author, docker_version, comment, user, working_dir, cmd, "
-    "entrypoint, env, exposed_ports, volumes, id_verified, damaged, "
-    "volume_offset_bytes, inode, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/* The columns come from dof_image_fields (include/dof_fields.h); inode
+ * is the config file's. */
+static char sql_i[4096];
 static const char SQL_TAG[] =
     "INSERT INTO image_tags (evidence_id, image_key, kind, value) VALUES "
     "(?1, ?2, ?3, ?4)";
@@ -46,7 +42,10 @@ tags(dof_ing *ing, int64_t key, const char *kind, const char *const *v,
 static int
 one(dof_ing *ing, size_t r, const dof_store *rt, const dof_image *img)
 {
-    sqlite3_stmt *st = ing_stmt(ing, SQL_I);
+    const char *sql = ing_fields_insert(sql_i, sizeof(sql_i), "images",
+                                        "evidence_id, image_key, root_key", 3,
+                                        dof_image_fields, "inode", 1);
+    sqlite3_stmt *st = sql ? ing_stmt(ing, sql) : NULL;
     int64_t key = ing_image_key(ing, r, img);
     int k = 1, rc;
 
@@ -55,31 +54,8 @@ one(dof_ing *ing, size_t r, const dof_store *rt, const dof_image *img)
     ing_bind_i64(st, k++, ing->eid);
     ing_bind_i64(st, k++, key);
     ing_bind_i64(st, k++, (int64_t)r);
-    ing_bind_text(st, k++, img->id ? img->id : "");
-    ing_bind_text(st, k++, img->parent);
-    ing_bind_time(st, k++, img->created);
-    ing_bind_text(st, k++, img->created_raw);
-    ing_bind_time(st, k++, img->last_updated);
-    ing_bind_text(st, k++, img->last_updated_raw);
-    ing_bind_text(st, k++, img->architecture);
-    ing_bind_text(st, k++, img->os);
-    ing_bind_text(st, k++, img->author);
-    ing_bind_text(st, k++, img->docker_version);
-    ing_bind_text(st, k++, img->comment);
-    ing_bind_text(st, k++, img->user);
-    ing_bind_text(st, k++, img->working_dir);
-    ing_bind_text_take(st, k++, ing_json_strv(img->cmd, img->ncmd));
-    ing_bind_text_take(st, k++,
-                       ing_json_strv(img->entrypoint, img->nentrypoint));
-    ing_bind_text_take(st, k++, ing_json_strv(img->env, img->nenv));
-    ing_bind_text_take(st, k++,
-                       ing_json_strv(img->exposed_ports, img->nexposed_ports));
-    ing_bind_text_take(st, k++, ing_json_strv(img->volumes, img->nvolumes));
-    ing_bind_i64(st, k++, img->id_verified);
-    ing_bind_i64(st, k++, img->damaged);
-    ing_bind_i64(st, k++, (int64_t)rt->volume_offset_bytes);
+    k = ing_bind_fields(st, k, dof_image_fields, img);
     ing_bind_i64(st, k++, (int64_t)ing_path_inode(rt->fs, img->config_path));
-    ing_bind_text(st, k++, img->config_path);
     if (k - 1 != sqlite3_bind_parameter_count(st)) {
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);

@@ -3,12 +3,9 @@
  */
 #include "plugin_private.h"
 
-static const char SQL_V[] =
-    "INSERT INTO volumes_docker (evidence_id, volume_key, root_key, name, "
-    "driver, labels, options, data_path, created, in_metadata, anonymous, "
-    "mount_type, mount_opts, mount_device, containers, "
-    "volume_offset_bytes, inode, path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?8)";
+/* The columns come from dof_volume_fields (include/dof_fields.h); inode
+ * and path are the _data directory's. */
+static char sql_v[2048];
 
 static int
 run(dof_ing *ing)
@@ -18,28 +15,21 @@ run(dof_ing *ing)
         const dof_store *rt = dof_host_store(ing->host, r);
         for (size_t i = 0; i < rt->nvolumes; i++) {
             const dof_docker_volume *v = &rt->volumes[i];
-            sqlite3_stmt *st = ing_stmt(ing, SQL_V);
+            const char *sql =
+                ing_fields_insert(sql_v, sizeof(sql_v), "volumes_docker",
+                                  "evidence_id, volume_key, root_key", 3,
+                                  dof_volume_fields, "inode, path", 2);
+            sqlite3_stmt *st = sql ? ing_stmt(ing, sql) : NULL;
+            int k = 1;
             if (st == NULL)
                 return DOF_ERR_DB;
-            ing_bind_i64(st, 1, ing->eid);
-            ing_bind_i64(st, 2, ing->vkey_base[r] + (int64_t)i);
-            ing_bind_i64(st, 3, (int64_t)r);
-            ing_bind_text(st, 4, v->name);
-            ing_bind_text(st, 5, v->driver);
-            ing_bind_text_take(st, 6, ing_json_kv(v->labels, v->nlabels));
-            ing_bind_text_take(st, 7, ing_json_kv(v->options, v->noptions));
-            ing_bind_text(st, 8, v->data_path);
-            ing_bind_time(st, 9, v->created);
-            ing_bind_i64(st, 10, v->in_metadata);
-            ing_bind_i64(st, 11, v->anonymous);
-            ing_bind_text(st, 12, v->mount_type);
-            ing_bind_text(st, 13, v->mount_opts);
-            ing_bind_text(st, 14, v->mount_device);
-            ing_bind_text_take(st, 15,
-                               ing_json_strv(v->containers, v->ncontainers));
-            ing_bind_i64(st, 16, (int64_t)rt->volume_offset_bytes);
-            ing_bind_i64(st, 17,
+            ing_bind_i64(st, k++, ing->eid);
+            ing_bind_i64(st, k++, ing->vkey_base[r] + (int64_t)i);
+            ing_bind_i64(st, k++, (int64_t)r);
+            k = ing_bind_fields(st, k, dof_volume_fields, v);
+            ing_bind_i64(st, k++,
                          (int64_t)ing_path_inode(rt->fs, v->data_path));
+            ing_bind_text(st, k++, v->data_path);
             if ((rc = ing_step(ing, st)) != DOF_OK)
                 return rc;
         }

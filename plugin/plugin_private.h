@@ -6,6 +6,7 @@
 #define DOF_PLUGIN_PRIVATE_H
 
 #include "base/base_private.h"
+#include "dof_fields.h"
 
 #include <sqlite3.h>
 
@@ -72,6 +73,18 @@ char *ing_json_strv(const char *const *v, size_t n);
 char *ing_json_kv(const dof_kv *kv, size_t n);
 /* Bind and free a malloc'd text. */
 void ing_bind_text_take(sqlite3_stmt *st, int i, char *s);
+
+/* ---- records from their field tables (dof_fields.h) ---- */
+/* "INSERT INTO table (pre, <every column of t>, post) VALUES (?, ...)"
+ * with npre + npost leading/trailing columns the caller binds, written
+ * once into buf (our own names only; no value is ever put in SQL text).
+ * buf[0] != 0 means done.  NULL if cap is too small. */
+const char *ing_fields_insert(char *buf, size_t cap, const char *table,
+                              const char *pre, int npre, const dof_field *t,
+                              const char *post, int npost);
+/* Bind rec's columns of t from parameter k on; the next k. */
+int ing_bind_fields(sqlite3_stmt *st, int k, const dof_field *t,
+                    const void *rec);
 
 /* Keys of model objects within this evidence item. */
 int64_t ing_container_key(const dof_ing *ing, size_t root,

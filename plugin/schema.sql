@@ -162,6 +162,17 @@ CREATE TABLE containers (
     volume_offset_bytes INTEGER,
     inode INTEGER,         -- of config.v2.json
     path TEXT,             -- config.v2.json
+    -- schema version 2 (the migration step in plugin/db.c adds them)
+    engine TEXT,           -- docker, containerd, podman
+    store TEXT,            -- the store's path on its filesystem
+    namespace TEXT,        -- containerd namespace
+    pod_name TEXT,         -- Kubernetes pod (CRI), NULL when not in one
+    pod_namespace TEXT,
+    pod_uid TEXT,
+    pod_sandbox_id TEXT,
+    sandbox TEXT,          -- CRI sandbox the container runs in
+    rootless_user TEXT,
+    state_raw TEXT,        -- the engine's own state word (state: normalised)
     PRIMARY KEY (evidence_id, container_key)
 );
 CREATE INDEX containers_id ON containers (id);
@@ -246,6 +257,11 @@ CREATE TABLE images (
     volume_offset_bytes INTEGER,
     inode INTEGER,
     path TEXT,
+    -- schema version 2 (the migration step in plugin/db.c adds them)
+    engine TEXT,
+    store TEXT,
+    namespace TEXT,
+    rootless_user TEXT,
     PRIMARY KEY (evidence_id, image_key)
 );
 CREATE INDEX images_id ON images (id);

@@ -54,7 +54,7 @@ for f in $files; do
     # quoted includes, minus the public API and the file's own header
     incs=$(sed -n 's/^#[ \t]*include[ \t]*"\([^"]*\)".*/\1/p' "$f")
     for inc in $incs; do
-        case $inc in dof.h | config.h) continue ;; esac
+        case $inc in dof.h | dof_fields.h | config.h) continue ;; esac
         # a sibling header in the same folder (tools/cli.h, plugin/...)
         [ -f "$dir/$inc" ] && [ "${inc#*/}" = "$inc" ] && continue
         okinc=0

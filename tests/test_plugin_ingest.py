@@ -84,7 +84,7 @@ def test_good(tmp, synth):
     ic, fk = checks(db)
     ok(ic, "integrity_check ok")
     ok(fk == [], "foreign_key_check empty", fk)
-    ok(q(db, "PRAGMA user_version") == [(1,)], "user_version 1")
+    ok(q(db, "PRAGMA user_version") == [(2,)], "user_version 2")
     # evidence + computed hashes
     md5 = hashlib.md5(open(good, "rb").read()).hexdigest()
     ok(q(db, "SELECT computed_md5, status FROM evidence") == [(md5, "ok")],

@@ -17,6 +17,7 @@
 #include <Python.h>
 
 #include "dof.h"
+#include "dof_fields.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -196,330 +197,109 @@ warnings_list(const dof_ctx *ctx)
 
 /* ---- records: the keys of the JSON reports (core/report_*.c) ---- */
 
-static PyObject *
-port_dict(const void *p)
-{
-    const dof_port *x = p;
-    PyObject *d = PyDict_New();
+/* ---- records from their field tables (dof_fields.h) ---- */
 
-    if (d == NULL || put(d, "container_port", py_str(x->container_port)) ||
-        put(d, "host_ip", py_str(x->host_ip)) ||
-        put(d, "host_port", py_str(x->host_port))) {
-        Py_XDECREF(d);
-        return NULL;
-    }
-    return d;
-}
+static PyObject *fields_dict(const dof_field *t, const void *rec);
 
 static PyObject *
-mount_dict(const void *p)
+field_value(const dof_field *f, const void *rec)
 {
-    const dof_mount *m = p;
-    PyObject *d = PyDict_New();
+    const char *p = (const char *)rec + f->off;
+    const dof_store *st;
 
-    if (d == NULL || put(d, "type", py_str(m->type)) ||
-        put(d, "source", py_str(m->source)) ||
-        put(d, "destination", py_str(m->destination)) ||
-        put(d, "rw", PyBool_FromLong(m->rw)) ||
-        put(d, "name", py_str(m->name)) ||
-        put(d, "driver", py_str(m->driver)) ||
-        put(d, "mode", py_str(m->mode)) ||
-        put(d, "propagation", py_str(m->propagation))) {
-        Py_XDECREF(d);
-        return NULL;
+    switch (f->kind) {
+    case DOF_F_STR: return py_str(*(const char *const *)p);
+    case DOF_F_STR_NULL: return py_str_or_none(*(const char *const *)p);
+    case DOF_F_TIME: return py_time(*(const int64_t *)p);
+    case DOF_F_NS: return py_ns(*(const int64_t *)p);
+    case DOF_F_INT: return PyLong_FromLong(*(const int *)p);
+    case DOF_F_BOOL: return PyBool_FromLong(*(const int *)p);
+    case DOF_F_U64: return py_u64(*(const uint64_t *)p);
+    case DOF_F_COUNT: return PyLong_FromSize_t(DOF_FIELD_CNT(rec, f));
+    case DOF_F_STRV:
+        return py_strv(*(const char *const *const *)p, DOF_FIELD_CNT(rec, f));
+    case DOF_F_KV:
+        return py_kv(*(const dof_kv *const *)p, DOF_FIELD_CNT(rec, f));
+    case DOF_F_STATE: return py_str(dof_state_name(*(const dof_state *)p));
+    case DOF_F_LIST: {
+        const char *a = *(const char *const *)p;
+        size_t n = a ? DOF_FIELD_CNT(rec, f) : 0;
+        PyObject *l = PyList_New((Py_ssize_t)n), *d;
+        for (size_t i = 0; l != NULL && i < n; i++) {
+            if ((d = fields_dict(f->sub, a + i * f->size)) == NULL) {
+                Py_DECREF(l);
+                return NULL;
+            }
+            PyList_SET_ITEM(l, (Py_ssize_t)i, d);
+        }
+        return l;
     }
-    return d;
+    case DOF_F_OBJ:
+        if (f->present != NULL && !f->present(rec))
+            Py_RETURN_NONE;
+        return fields_dict(f->sub, rec);
+    case DOF_F_PTR:
+        if (*(const void *const *)p == NULL)
+            Py_RETURN_NONE;
+        return fields_dict(f->sub, *(const void *const *)p);
+    case DOF_F_STORE:
+        st = *(const dof_store *const *)p;
+        return py_str(st ? st->path : NULL);
+    case DOF_F_STORE_OFF:
+        st = *(const dof_store *const *)p;
+        if (st == NULL)
+            Py_RETURN_NONE;
+        return py_u64(st->volume_offset_bytes);
+    }
+    Py_RETURN_NONE;
 }
 
+/* A dict of every field of table t that has a Python name. */
 static PyObject *
-endpoint_dict(const void *p)
+fields_dict(const dof_field *t, const void *rec)
 {
-    const dof_endpoint *e = p;
     PyObject *d = PyDict_New();
 
-    if (d == NULL || put(d, "network", py_str(e->network)) ||
-        put(d, "network_id", py_str(e->network_id)) ||
-        put(d, "endpoint_id", py_str(e->endpoint_id)) ||
-        put(d, "ip_address", py_str_or_none(e->ip_address)) ||
-        put(d, "mac_address", py_str_or_none(e->mac_address)) ||
-        put(d, "gateway", py_str_or_none(e->gateway))) {
-        Py_XDECREF(d);
-        return NULL;
+    for (; d != NULL && (t->json || t->py || t->sql); t++) {
+        if (t->py == NULL)
+            continue;
+        if (put(d, t->py, field_value(t, rec))) {
+            Py_DECREF(d);
+            return NULL;
+        }
     }
     return d;
-}
-
-static PyObject *
-probe_dict(const void *p)
-{
-    const dof_health_probe *h = p;
-    PyObject *d = PyDict_New();
-
-    if (d == NULL || put(d, "start", py_time(h->start)) ||
-        put(d, "end", py_time(h->end)) ||
-        put(d, "exit_code", PyLong_FromLong(h->exit_code)) ||
-        put(d, "output", py_str(h->output))) {
-        Py_XDECREF(d);
-        return NULL;
-    }
-    return d;
-}
-
-static PyObject *
-layer_dict(const void *p)
-{
-    const dof_layer *l = p;
-    PyObject *d = PyDict_New();
-
-    if (d == NULL || put(d, "diff_id", py_str(l->diff_id)) ||
-        put(d, "chain_id", py_str(l->chain_id)) ||
-        put(d, "cache_id", py_str(l->cache_id)) ||
-        put(d, "diff_path", py_str(l->diff_path)) ||
-        put(d, "size", py_u64(l->size)) ||
-        put(d, "present", PyBool_FromLong(l->present))) {
-        Py_XDECREF(d);
-        return NULL;
-    }
-    return d;
-}
-
-static PyObject *
-history_dict(const void *p)
-{
-    const dof_history *h = p;
-    PyObject *d = PyDict_New();
-
-    if (d == NULL || put(d, "created", py_time(h->created)) ||
-        put(d, "created_by", py_str(h->created_by)) ||
-        put(d, "author", py_str(h->author)) ||
-        put(d, "comment", py_str(h->comment)) ||
-        put(d, "empty_layer", PyBool_FromLong(h->empty_layer))) {
-        Py_XDECREF(d);
-        return NULL;
-    }
-    return d;
-}
-
-static int
-put_root(PyObject *d, const dof_store *r)
-{
-    if (put(d, "data_root", py_str(r ? r->path : NULL)))
-        return -1;
-    if (r == NULL)
-        return put(d, "volume_offset_bytes", Py_NewRef(Py_None));
-    return put(d, "volume_offset_bytes", py_u64(r->volume_offset_bytes));
 }
 
 static PyObject *
 container_dict(const void *p)
 {
-    const dof_container *c = p;
-    PyObject *d = PyDict_New(), *h = NULL, *rp = NULL;
+    return fields_dict(dof_container_fields, p);
+}
+
+static PyObject *
+image_dict(const void *p)
+{
+    return fields_dict(dof_image_fields, p);
+}
+
+static PyObject *
+volume_dict(const void *p)
+{
+    return fields_dict(dof_volume_fields, p);
+}
+
+static PyObject *
+network_dict(const void *p)
+{
+    return fields_dict(dof_network_fields, p);
+}
 
 #define S(k, v)                                                               \
     do {                                                                      \
         if (put(d, k, v))                                                     \
             goto fail;                                                        \
     } while (0)
-#define STRV(f) py_strv(c->f, c->n##f)
-    if (d == NULL)
-        return NULL;
-    S("id", py_str(c->id));
-    S("name", py_str(c->name));
-    S("image", py_str(c->image));
-    S("image_id", py_str(c->image_id));
-    S("state", py_str(dof_state_name(c->state)));
-    S("exit_code", PyLong_FromLong(c->exit_code));
-    S("pid", PyLong_FromLong(c->pid));
-    S("oom_killed", PyBool_FromLong(c->oom_killed));
-    S("error", py_str_or_none(c->error));
-    S("created", py_time(c->created));
-    S("started_at", py_time(c->started_at));
-    S("finished_at", py_time(c->finished_at));
-    S("created_ns", py_ns(c->created));
-    S("started_at_ns", py_ns(c->started_at));
-    S("finished_at_ns", py_ns(c->finished_at));
-    S("command", STRV(command));
-    S("entrypoint", STRV(entrypoint));
-    S("cmd", STRV(cmd));
-    S("env", STRV(env));
-    S("labels", py_kv(c->labels, c->nlabels));
-    S("hostname", py_str(c->hostname));
-    S("domainname", py_str_or_none(c->domainname));
-    S("user", py_str_or_none(c->user));
-    S("working_dir", py_str_or_none(c->working_dir));
-    S("driver", py_str(c->driver));
-    S("driver_supported", PyBool_FromLong(c->driver_supported));
-    S("mount_id", py_str(c->mount_id));
-    S("init_id", py_str(c->init_id));
-    S("upper_dir", py_str(c->upper_dir));
-    S("log_driver", py_str(c->log_driver));
-    S("log_opts", py_kv(c->log_opts, c->nlog_opts));
-    S("log_path", py_str_or_none(c->log_path));
-    S("exposed_ports", STRV(exposed_ports));
-    S("port_bindings",
-      LIST_OF(port_dict, c->port_bindings, c->nport_bindings));
-    S("published_ports",
-      LIST_OF(port_dict, c->published_ports, c->npublished_ports));
-    S("mounts", LIST_OF(mount_dict, c->mounts, c->nmounts));
-    S("networks", LIST_OF(endpoint_dict, c->endpoints, c->nendpoints));
-    rp = PyDict_New();
-    if (rp == NULL || put(rp, "name", py_str(c->restart_policy)) ||
-        put(rp, "maximum_retry_count",
-            PyLong_FromLong(c->restart_max_retries)))
-        goto fail;
-    S("restart_policy", rp);
-    rp = NULL;
-    S("restart_count", PyLong_FromLong(c->restart_count));
-    S("privileged", PyBool_FromLong(c->privileged));
-    S("auto_remove", PyBool_FromLong(c->auto_remove));
-    S("readonly_rootfs", PyBool_FromLong(c->readonly_rootfs));
-    S("cap_add", STRV(cap_add));
-    S("cap_drop", STRV(cap_drop));
-    S("security_opt", STRV(security_opt));
-    S("devices", STRV(devices));
-    S("pid_mode", py_str_or_none(c->pid_mode));
-    S("network_mode", py_str_or_none(c->network_mode));
-    S("ipc_mode", py_str_or_none(c->ipc_mode));
-    S("uts_mode", py_str_or_none(c->uts_mode));
-    S("userns_mode", py_str_or_none(c->userns_mode));
-    S("apparmor_profile", py_str_or_none(c->apparmor_profile));
-    S("seccomp_profile", py_str_or_none(c->seccomp_profile));
-    if (c->health_status == NULL && c->nhealth_log == 0) {
-        S("health", Py_NewRef(Py_None));
-    }
-    else {
-        h = PyDict_New();
-        if (h == NULL || put(h, "status", py_str(c->health_status)) ||
-            put(h, "failing_streak",
-                PyLong_FromLong(c->health_failing_streak)) ||
-            put(h, "log", LIST_OF(probe_dict, c->health_log, c->nhealth_log)))
-            goto fail;
-        S("health", h);
-        h = NULL;
-    }
-    S("has_been_started_before", PyBool_FromLong(c->has_been_started_before));
-    S("has_been_manually_stopped",
-      PyBool_FromLong(c->has_been_manually_stopped));
-    S("hostname_path", py_str(c->hostname_path));
-    S("hosts_path", py_str(c->hosts_path));
-    S("resolv_conf_path", py_str(c->resolv_conf_path));
-    S("dir", py_str(c->dir));
-    S("config_path", py_str(c->config_path));
-    S("config_inode", py_u64(c->config_ino));
-    S("hostconfig_path", py_str(c->hostconfig_path));
-    S("legacy_v1", PyBool_FromLong(c->legacy_v1));
-    S("damaged", PyBool_FromLong(c->damaged));
-    if (put_root(d, c->store))
-        goto fail;
-    return d;
-fail:
-    Py_XDECREF(h);
-    Py_XDECREF(rp);
-    Py_DECREF(d);
-    return NULL;
-#undef STRV
-}
-
-static PyObject *
-image_dict(const void *p)
-{
-    const dof_image *img = p;
-    PyObject *d = PyDict_New();
-
-#define STRV(f) py_strv(img->f, img->n##f)
-    if (d == NULL)
-        return NULL;
-    S("id", py_str(img->id));
-    S("tags", STRV(tags));
-    S("digests", STRV(digests));
-    S("created", py_time(img->created));
-    S("last_updated", py_time(img->last_updated));
-    S("created_ns", py_ns(img->created));
-    S("parent", py_str_or_none(img->parent));
-    S("architecture", py_str(img->architecture));
-    S("os", py_str(img->os));
-    S("author", py_str_or_none(img->author));
-    S("docker_version", py_str_or_none(img->docker_version));
-    S("comment", py_str_or_none(img->comment));
-    S("cmd", STRV(cmd));
-    S("entrypoint", STRV(entrypoint));
-    S("env", STRV(env));
-    S("labels", py_kv(img->labels, img->nlabels));
-    S("exposed_ports", STRV(exposed_ports));
-    S("volumes", STRV(volumes));
-    S("user", py_str_or_none(img->user));
-    S("working_dir", py_str_or_none(img->working_dir));
-    S("containers", STRV(containers));
-    S("layers", LIST_OF(layer_dict, img->layers, img->nlayers));
-    S("history", LIST_OF(history_dict, img->history, img->nhistory));
-    S("history_entries", PyLong_FromSize_t(img->nhistory));
-    S("id_verified", PyBool_FromLong(img->id_verified));
-    S("config_path", py_str(img->config_path));
-    S("damaged", PyBool_FromLong(img->damaged));
-    if (put_root(d, img->store))
-        goto fail;
-    return d;
-fail:
-    Py_DECREF(d);
-    return NULL;
-#undef STRV
-}
-
-static PyObject *
-volume_dict(const void *p)
-{
-    const dof_docker_volume *v = p;
-    PyObject *d = PyDict_New();
-
-    if (d == NULL)
-        return NULL;
-    S("name", py_str(v->name));
-    S("driver", py_str(v->driver));
-    S("labels", py_kv(v->labels, v->nlabels));
-    S("options", py_kv(v->options, v->noptions));
-    S("data_path", py_str(v->data_path));
-    S("created", py_time(v->created));
-    S("in_metadata", PyBool_FromLong(v->in_metadata));
-    S("anonymous", PyBool_FromLong(v->anonymous));
-    S("mount_type", py_str(v->mount_type));
-    S("mount_opts", py_str(v->mount_opts));
-    S("mount_device", py_str(v->mount_device));
-    S("containers", py_strv(v->containers, v->ncontainers));
-    if (put_root(d, v->store))
-        goto fail;
-    return d;
-fail:
-    Py_DECREF(d);
-    return NULL;
-}
-
-static PyObject *
-network_dict(const void *p)
-{
-    const dof_network *n = p;
-    PyObject *d = PyDict_New();
-
-    if (d == NULL)
-        return NULL;
-    S("id", py_str(n->id));
-    S("name", py_str(n->name));
-    S("driver", py_str(n->driver));
-    S("scope", py_str(n->scope));
-    S("internal", PyBool_FromLong(n->internal));
-    S("ipv6", PyBool_FromLong(n->ipv6));
-    S("created", py_time(n->created));
-    S("subnets", py_strv(n->subnets, n->nsubnets));
-    S("gateways", py_strv(n->gateways, n->ngateways));
-    S("endpoints", LIST_OF(endpoint_dict, n->endpoints, n->nendpoints));
-    S("labels", py_kv(n->labels, n->nlabels));
-    if (put_root(d, n->store))
-        goto fail;
-    return d;
-fail:
-    Py_DECREF(d);
-    return NULL;
-}
 
 static PyObject *
 root_dict(const dof_store *r)

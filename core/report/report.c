@@ -396,6 +396,317 @@ print_value(FILE *f, json_object *v, int indent, int sort, int level)
     put_scalar(f, v);
 }
 
+/* ---- streamed records (dof_fields.h) ---- */
+
+/* A string as dof_rj_str gives it: NULL -> null; valid UTF-8 as is, else
+ * name-encoded. */
+static void
+rw_str(FILE *f, const char *s)
+{
+    char *e;
+
+    if (s == NULL) {
+        fputs("null", f);
+        return;
+    }
+    if (dof_utf8_valid(s, strlen(s))) {
+        put_jstring(f, s, strlen(s));
+        return;
+    }
+    e = enc(s);
+    if (e == NULL) {
+        fputs("null", f);
+        return;
+    }
+    put_jstring(f, e, strlen(e));
+    free(e);
+}
+
+void
+dof_rw_open(dof_rw *w, FILE *f, int indent, int level)
+{
+    w->f = f;
+    w->indent = indent;
+    w->level = level;
+    w->n = 0;
+    fputc('{', f);
+}
+
+void
+dof_rw_key(dof_rw *w, const char *key)
+{
+    if (w->n++)
+        fputc(',', w->f);
+    if (w->indent)
+        fputc('\n', w->f);
+    put_indent(w->f, w->indent, w->level + 1);
+    put_key(w->f, key);
+    fputs(w->indent ? ": " : ":", w->f);
+}
+
+void
+dof_rw_close(dof_rw *w)
+{
+    if (w->n && w->indent) {
+        fputc('\n', w->f);
+        put_indent(w->f, w->indent, w->level);
+    }
+    fputc('}', w->f);
+}
+
+/* An encoded key, with the value of its last occurrence (as a json-c
+ * object, which keeps the first position of a key added twice). */
+static void
+rw_kv(FILE *f, const dof_kv *kv, size_t n, int indent, int level)
+{
+    dof_rw w;
+
+    dof_rw_open(&w, f, indent, level);
+    for (size_t i = 0; kv != NULL && i < n; i++) {
+        const char *k = kv[i].key ? kv[i].key : "";
+        const char *v = kv[i].value;
+        size_t j;
+        char *e;
+        for (j = 0; j < i; j++)
+            if (strcmp(kv[j].key ? kv[j].key : "", k) == 0)
+                break;
+        if (j < i)
+            continue; /* written at its first position */
+        for (j = i + 1; j < n; j++)
+            if (strcmp(kv[j].key ? kv[j].key : "", k) == 0)
+                v = kv[j].value;
+        if ((e = enc(k)) == NULL)
+            continue;
+        dof_rw_key(&w, e);
+        free(e);
+        rw_str(f, v ? v : "");
+    }
+    dof_rw_close(&w);
+}
+
+static void
+rw_strv(FILE *f, const char *const *v, size_t n, int indent, int level)
+{
+    if (v == NULL || n == 0) {
+        fputs("[]", f);
+        return;
+    }
+    fputc('[', f);
+    for (size_t i = 0; i < n; i++) {
+        if (indent)
+            fputc('\n', f);
+        put_indent(f, indent, level + 1);
+        rw_str(f, v[i] ? v[i] : "");
+        if (i + 1 < n)
+            fputc(',', f);
+    }
+    if (indent)
+        fputc('\n', f);
+    put_indent(f, indent, level);
+    fputc(']', f);
+}
+
+static void
+rw_object(FILE *f, const dof_field *t, const void *rec, int indent, int level)
+{
+    dof_rw w;
+
+    dof_rw_open(&w, f, indent, level);
+    dof_rw_fields(&w, t, rec);
+    dof_rw_close(&w);
+}
+
+/* n records of size bytes at a as an array (last first if reverse). */
+static void
+rw_list(FILE *f, const dof_field *t, const void *a, size_t size, size_t n,
+        int reverse, int indent, int level)
+{
+    if (a == NULL || n == 0) {
+        fputs("[]", f);
+        return;
+    }
+    fputc('[', f);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = reverse ? n - 1 - i : i;
+        if (indent)
+            fputc('\n', f);
+        put_indent(f, indent, level + 1);
+        rw_object(f, t, (const char *)a + k * size, indent, level + 1);
+        if (i + 1 < n)
+            fputc(',', f);
+    }
+    if (indent)
+        fputc('\n', f);
+    put_indent(f, indent, level);
+    fputc(']', f);
+}
+
+void
+dof_rw_list(dof_rw *w, const char *key, const dof_field *t, const void *a,
+            size_t size, size_t n, int reverse)
+{
+    dof_rw_key(w, key);
+    rw_list(w->f, t, a, size, n, reverse, w->indent, w->level + 1);
+}
+
+void
+dof_rw_object(dof_rw *w, const char *key, const dof_field *t, const void *rec)
+{
+    dof_rw_key(w, key);
+    rw_object(w->f, t, rec, w->indent, w->level + 1);
+}
+
+static void
+rw_value(FILE *f, const dof_field *fd, const void *rec, int indent, int level)
+{
+    const char *p = (const char *)rec + fd->off;
+    const dof_store *st;
+    char buf[40];
+
+    switch (fd->kind) {
+    case DOF_F_STR: rw_str(f, *(const char *const *)p); return;
+    case DOF_F_STR_NULL: {
+        const char *s = *(const char *const *)p;
+        rw_str(f, (s && *s) ? s : NULL);
+        return;
+    }
+    case DOF_F_TIME: {
+        int64_t ns = *(const int64_t *)p;
+        if (ns == DOF_TIME_NONE || dof_time_format(ns, buf, sizeof(buf)) == 0)
+            fputs("null", f);
+        else
+            put_jstring(f, buf, strlen(buf));
+        return;
+    }
+    case DOF_F_NS: {
+        int64_t ns = *(const int64_t *)p;
+        if (ns == DOF_TIME_NONE)
+            fputs("null", f);
+        else
+            fprintf(f, "%lld", (long long)ns);
+        return;
+    }
+    case DOF_F_INT: fprintf(f, "%d", *(const int *)p); return;
+    case DOF_F_BOOL: fputs(*(const int *)p ? "true" : "false", f); return;
+    case DOF_F_U64:
+        fprintf(f, "%llu", (unsigned long long)*(const uint64_t *)p);
+        return;
+    case DOF_F_COUNT: fprintf(f, "%zu", DOF_FIELD_CNT(rec, fd)); return;
+    case DOF_F_STRV:
+        rw_strv(f, *(const char *const *const *)p, DOF_FIELD_CNT(rec, fd),
+                indent, level);
+        return;
+    case DOF_F_KV:
+        rw_kv(f, *(const dof_kv *const *)p, DOF_FIELD_CNT(rec, fd), indent,
+              level);
+        return;
+    case DOF_F_STATE: {
+        const char *s = dof_state_name(*(const dof_state *)p);
+        put_jstring(f, s, strlen(s));
+        return;
+    }
+    case DOF_F_LIST:
+        rw_list(f, fd->sub, *(const void *const *)p, fd->size,
+                DOF_FIELD_CNT(rec, fd), 0, indent, level);
+        return;
+    case DOF_F_OBJ:
+        if (fd->present != NULL && !fd->present(rec))
+            fputs("null", f);
+        else
+            rw_object(f, fd->sub, rec, indent, level);
+        return;
+    case DOF_F_PTR: {
+        const void *sub = *(const void *const *)p;
+        if (sub == NULL)
+            fputs("null", f);
+        else
+            rw_object(f, fd->sub, sub, indent, level);
+        return;
+    }
+    case DOF_F_STORE:
+        st = *(const dof_store *const *)p;
+        rw_str(f, st ? st->path : NULL);
+        return;
+    case DOF_F_STORE_OFF:
+        st = *(const dof_store *const *)p;
+        if (st == NULL)
+            fputs("null", f);
+        else
+            fprintf(f, "%llu", (unsigned long long)st->volume_offset_bytes);
+        return;
+    }
+    fputs("null", f);
+}
+
+void
+dof_rw_fields(dof_rw *w, const dof_field *t, const void *rec)
+{
+    for (; t->json || t->py || t->sql; t++) {
+        if (t->json == NULL)
+            continue;
+        dof_rw_key(w, t->json);
+        rw_value(w->f, t, rec, w->indent, w->level + 1);
+    }
+}
+
+int
+dof_rw_records(dof_ctx *ctx, const dof_report_opts *o, const char *key,
+               const dof_field *t, const void *const *v, size_t n,
+               dof_rw_extra_fn extra)
+{
+    FILE *f = o->out;
+    json_object *p;
+
+    /* the envelope of dof_rj_envelope_write, with the records streamed */
+    fputs("{\n  \"dof\": ", f);
+    p = dof_rj_provenance(o);
+    print_value(f, p, 2, 0, 1);
+    json_object_put(p);
+    fputs(",\n  ", f);
+    put_key(f, key);
+    fputs(": ", f);
+    if (n == 0)
+        fputs("[]", f);
+    else {
+        fputc('[', f);
+        for (size_t i = 0; i < n; i++) {
+            dof_rw w;
+            fputs("\n    ", f);
+            dof_rw_open(&w, f, 2, 2);
+            dof_rw_fields(&w, t, v[i]);
+            if (extra != NULL)
+                extra(&w, o, v[i]);
+            dof_rw_close(&w);
+            if (i + 1 < n)
+                fputc(',', f);
+        }
+        fputs("\n  ]", f);
+    }
+    fputs(",\n  \"warnings\": ", f);
+    p = dof_rj_warnings(ctx);
+    print_value(f, p, 2, 0, 1);
+    json_object_put(p);
+    fputs("\n}\n", f);
+    return dof_rt_finish(ctx, f);
+}
+
+json_object *
+dof_rw_json(const dof_field *t, const void *rec)
+{
+    char *text = NULL;
+    size_t len = 0;
+    json_object *j = NULL;
+    FILE *f = open_memstream(&text, &len);
+
+    if (f == NULL)
+        return NULL;
+    rw_object(f, t, rec, 0, 0);
+    if (fclose(f) == 0 && text != NULL)
+        j = json_tokener_parse(text);
+    free(text);
+    return j;
+}
+
 int
 dof_rj_print(dof_ctx *ctx, FILE *f, json_object *v, int indent, int sort_keys)
 {

@@ -6,220 +6,30 @@
 
 #include <stdlib.h>
 
-static json_object *
-ports_json(const dof_port *p, size_t n)
+/* list-containers --layers: the container's layer chain, top first. */
+#define T dof_container
+static const dof_field chain_fields[] = {
+    DOF_F_(T, DOF_F_STR, mount_id, "mount_id", NULL, NULL),
+    DOF_F_(T, DOF_F_STR, init_id, "init_id", NULL, NULL),
+    DOF_F_(T, DOF_F_STR, layer_parent, "parent", NULL, NULL), DOF_FIELDS_END};
+#undef T
+
+static void
+chain_write(dof_rw *w, const dof_report_opts *o, const void *rec)
 {
-    json_object *a = json_object_new_array(), *o;
-
-    for (size_t i = 0; a != NULL && i < n; i++) {
-        o = json_object_new_object();
-        if (o == NULL)
-            break;
-        json_object_object_add(o, "container_port",
-                               dof_rj_str(p[i].container_port));
-        json_object_object_add(o, "host_ip", dof_rj_str(p[i].host_ip));
-        json_object_object_add(o, "host_port", dof_rj_str(p[i].host_port));
-        json_object_array_add(a, o);
-    }
-    return a;
-}
-
-static json_object *
-mounts_json(const dof_mount *m, size_t n)
-{
-    json_object *a = json_object_new_array(), *o;
-
-    for (size_t i = 0; a != NULL && i < n; i++) {
-        o = json_object_new_object();
-        if (o == NULL)
-            break;
-        json_object_object_add(o, "type", dof_rj_str(m[i].type));
-        json_object_object_add(o, "source", dof_rj_str(m[i].source));
-        json_object_object_add(o, "destination", dof_rj_str(m[i].destination));
-        json_object_object_add(o, "rw", json_object_new_boolean(m[i].rw));
-        json_object_object_add(o, "name", dof_rj_str(m[i].name));
-        json_object_object_add(o, "driver", dof_rj_str(m[i].driver));
-        json_object_object_add(o, "mode", dof_rj_str(m[i].mode));
-        json_object_object_add(o, "propagation", dof_rj_str(m[i].propagation));
-        json_object_array_add(a, o);
-    }
-    return a;
-}
-
-static json_object *
-endpoints_json(const dof_endpoint *e, size_t n)
-{
-    json_object *a = json_object_new_array(), *o;
-
-    for (size_t i = 0; a != NULL && i < n; i++) {
-        o = json_object_new_object();
-        if (o == NULL)
-            break;
-        json_object_object_add(o, "network", dof_rj_str(e[i].network));
-        json_object_object_add(o, "network_id", dof_rj_str(e[i].network_id));
-        json_object_object_add(o, "endpoint_id", dof_rj_str(e[i].endpoint_id));
-        json_object_object_add(o, "ip_address",
-                               dof_rj_str_or_null(e[i].ip_address));
-        json_object_object_add(o, "mac_address",
-                               dof_rj_str_or_null(e[i].mac_address));
-        json_object_object_add(o, "gateway", dof_rj_str_or_null(e[i].gateway));
-        json_object_array_add(a, o);
-    }
-    return a;
-}
-
-static json_object *
-health_json(const dof_container *c)
-{
-    json_object *h, *log, *p;
-
-    if (c->health_status == NULL && c->nhealth_log == 0)
-        return NULL;
-    h = json_object_new_object();
-    if (h == NULL)
-        return NULL;
-    json_object_object_add(h, "status", dof_rj_str(c->health_status));
-    json_object_object_add(h, "failing_streak",
-                           json_object_new_int(c->health_failing_streak));
-    log = json_object_new_array();
-    for (size_t i = 0; log != NULL && i < c->nhealth_log; i++) {
-        const dof_health_probe *hp = &c->health_log[i];
-        p = json_object_new_object();
-        if (p == NULL)
-            break;
-        json_object_object_add(p, "start", dof_rj_time(hp->start));
-        json_object_object_add(p, "end", dof_rj_time(hp->end));
-        json_object_object_add(p, "exit_code",
-                               json_object_new_int(hp->exit_code));
-        json_object_object_add(p, "output", dof_rj_str(hp->output));
-        json_object_array_add(log, p);
-    }
-    json_object_object_add(h, "log", log);
-    return h;
-}
-
-static json_object *
-layer_json(const dof_layer *l)
-{
-    json_object *o = json_object_new_object();
-
-    if (o == NULL)
-        return NULL;
-    json_object_object_add(o, "diff_id", dof_rj_str(l->diff_id));
-    json_object_object_add(o, "chain_id", dof_rj_str(l->chain_id));
-    json_object_object_add(o, "cache_id", dof_rj_str(l->cache_id));
-    json_object_object_add(o, "diff_path", dof_rj_str(l->diff_path));
-    json_object_object_add(o, "size", dof_rj_u64(l->size));
-    json_object_object_add(o, "present", json_object_new_boolean(l->present));
-    return o;
-}
-
-static json_object *
-chain_json(const dof_container *c)
-{
-    json_object *o = json_object_new_object(), *a;
+    const dof_container *c = rec;
     const dof_image *img = dof_report_container_image(c);
+    dof_rw chain;
 
-    if (o == NULL)
-        return NULL;
-    json_object_object_add(o, "mount_id", dof_rj_str(c->mount_id));
-    json_object_object_add(o, "init_id", dof_rj_str(c->init_id));
-    json_object_object_add(o, "parent", dof_rj_str(c->layer_parent));
-    a = json_object_new_array();
-    for (size_t i = img ? img->nlayers : 0; a != NULL && i > 0; i--)
-        json_object_array_add(a, layer_json(&img->layers[i - 1]));
-    json_object_object_add(o, "image_layers", a);
-    return o;
-}
-
-json_object *
-dof_report_container_json(const dof_report_opts *o, const dof_container *c)
-{
-    json_object *j = json_object_new_object(), *rp;
-    const dof_store *r = c->store;
-
-#define ADD(k, v) json_object_object_add(j, k, v)
-#define STRV(f) dof_rj_strv(c->f, c->n##f)
-    if (j == NULL)
-        return NULL;
-    ADD("id", dof_rj_str(c->id));
-    ADD("name", dof_rj_str(c->name));
-    ADD("image", dof_rj_str(c->image));
-    ADD("image_id", dof_rj_str(c->image_id));
-    ADD("state", json_object_new_string(dof_state_name(c->state)));
-    ADD("exit_code", json_object_new_int(c->exit_code));
-    ADD("pid", json_object_new_int(c->pid));
-    ADD("oom_killed", json_object_new_boolean(c->oom_killed));
-    ADD("error", dof_rj_str_or_null(c->error));
-    ADD("created", dof_rj_time(c->created));
-    ADD("started_at", dof_rj_time(c->started_at));
-    ADD("finished_at", dof_rj_time(c->finished_at));
-    ADD("command", STRV(command));
-    ADD("entrypoint", STRV(entrypoint));
-    ADD("cmd", STRV(cmd));
-    ADD("env", STRV(env));
-    ADD("labels", dof_rj_kv(c->labels, c->nlabels));
-    ADD("hostname", dof_rj_str(c->hostname));
-    ADD("domainname", dof_rj_str_or_null(c->domainname));
-    ADD("user", dof_rj_str_or_null(c->user));
-    ADD("working_dir", dof_rj_str_or_null(c->working_dir));
-    ADD("driver", dof_rj_str(c->driver));
-    ADD("driver_supported", json_object_new_boolean(c->driver_supported));
-    ADD("mount_id", dof_rj_str(c->mount_id));
-    ADD("init_id", dof_rj_str(c->init_id));
-    ADD("upper_dir", dof_rj_str(c->upper_dir));
-    ADD("log_driver", dof_rj_str(c->log_driver));
-    ADD("log_opts", dof_rj_kv(c->log_opts, c->nlog_opts));
-    ADD("log_path", dof_rj_str_or_null(c->log_path));
-    ADD("exposed_ports", STRV(exposed_ports));
-    ADD("port_bindings", ports_json(c->port_bindings, c->nport_bindings));
-    ADD("published_ports",
-        ports_json(c->published_ports, c->npublished_ports));
-    ADD("mounts", mounts_json(c->mounts, c->nmounts));
-    ADD("networks", endpoints_json(c->endpoints, c->nendpoints));
-    rp = json_object_new_object();
-    if (rp != NULL) {
-        json_object_object_add(rp, "name", dof_rj_str(c->restart_policy));
-        json_object_object_add(rp, "maximum_retry_count",
-                               json_object_new_int(c->restart_max_retries));
-    }
-    ADD("restart_policy", rp);
-    ADD("restart_count", json_object_new_int(c->restart_count));
-    ADD("privileged", json_object_new_boolean(c->privileged));
-    ADD("auto_remove", json_object_new_boolean(c->auto_remove));
-    ADD("readonly_rootfs", json_object_new_boolean(c->readonly_rootfs));
-    ADD("cap_add", STRV(cap_add));
-    ADD("cap_drop", STRV(cap_drop));
-    ADD("security_opt", STRV(security_opt));
-    ADD("devices", STRV(devices));
-    ADD("pid_mode", dof_rj_str_or_null(c->pid_mode));
-    ADD("network_mode", dof_rj_str_or_null(c->network_mode));
-    ADD("ipc_mode", dof_rj_str_or_null(c->ipc_mode));
-    ADD("uts_mode", dof_rj_str_or_null(c->uts_mode));
-    ADD("userns_mode", dof_rj_str_or_null(c->userns_mode));
-    ADD("apparmor_profile", dof_rj_str_or_null(c->apparmor_profile));
-    ADD("seccomp_profile", dof_rj_str_or_null(c->seccomp_profile));
-    ADD("health", health_json(c));
-    ADD("has_been_started_before",
-        json_object_new_boolean(c->has_been_started_before));
-    ADD("has_been_manually_stopped",
-        json_object_new_boolean(c->has_been_manually_stopped));
-    ADD("hostname_path", dof_rj_str(c->hostname_path));
-    ADD("hosts_path", dof_rj_str(c->hosts_path));
-    ADD("resolv_conf_path", dof_rj_str(c->resolv_conf_path));
-    ADD("dir", dof_rj_str(c->dir));
-    ADD("config_path", dof_rj_str(c->config_path));
-    ADD("config_inode", dof_rj_u64(c->config_ino));
-    ADD("hostconfig_path", dof_rj_str(c->hostconfig_path));
-    ADD("legacy_v1", json_object_new_boolean(c->legacy_v1));
-    ADD("damaged", json_object_new_boolean(c->damaged));
-    ADD("data_root", dof_rj_str(r ? r->path : NULL));
-    ADD("volume_offset_bytes", r ? dof_rj_u64(r->volume_offset_bytes) : NULL);
-    if (o != NULL && o->layers)
-        ADD("layers", chain_json(c));
-#undef STRV
-#undef ADD
-    return j;
+    if (o == NULL || !o->layers)
+        return;
+    dof_rw_key(w, "layers");
+    dof_rw_open(&chain, w->f, w->indent, w->level + 1);
+    dof_rw_fields(&chain, chain_fields, c);
+    dof_rw_list(&chain, "image_layers", dof_layer_fields,
+                img ? img->layers : NULL, sizeof(dof_layer),
+                img ? img->nlayers : 0, 1);
+    dof_rw_close(&chain);
 }
 
 /* ---- text ---- */
@@ -512,14 +322,9 @@ dof_report_containers_write(dof_ctx *ctx, const dof_report_opts *o,
 {
     FILE *f = o->out;
 
-    if (o->json) {
-        json_object *a = json_object_new_array();
-        if (a == NULL)
-            return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
-        for (size_t i = 0; i < n; i++)
-            json_object_array_add(a, dof_report_container_json(o, v[i]));
-        return dof_rj_envelope_write(ctx, o, "containers", a);
-    }
+    if (o->json)
+        return dof_rw_records(ctx, o, "containers", dof_container_fields,
+                              (const void *const *)v, n, chain_write);
     if (o->style == DOF_REPORT_TABULAR) {
         tabular_write(f, v, n);
     }

@@ -399,28 +399,37 @@ dof_report_status(dof_ctx *ctx, const dof_report_opts *o,
 json_object *
 dof_report_volume_json(const dof_docker_volume *v)
 {
-    json_object *j = json_object_new_object();
-    const dof_store *r = v->store;
+    return dof_rw_json(dof_volume_fields, v);
+}
 
-    if (j == NULL)
-        return NULL;
-#define ADD(k, x) json_object_object_add(j, k, x)
-    ADD("name", dof_rj_str(v->name));
-    ADD("driver", dof_rj_str(v->driver));
-    ADD("labels", dof_rj_kv(v->labels, v->nlabels));
-    ADD("options", dof_rj_kv(v->options, v->noptions));
-    ADD("data_path", dof_rj_str(v->data_path));
-    ADD("created", dof_rj_time(v->created));
-    ADD("in_metadata", json_object_new_boolean(v->in_metadata));
-    ADD("anonymous", json_object_new_boolean(v->anonymous));
-    ADD("mount_type", dof_rj_str(v->mount_type));
-    ADD("mount_opts", dof_rj_str(v->mount_opts));
-    ADD("mount_device", dof_rj_str(v->mount_device));
-    ADD("containers", dof_rj_strv(v->containers, v->ncontainers));
-    ADD("data_root", dof_rj_str(r ? r->path : NULL));
-    ADD("volume_offset_bytes", r ? dof_rj_u64(r->volume_offset_bytes) : NULL);
-#undef ADD
-    return j;
+/* Every record of one kind over the host's stores, streamed. */
+static int
+records_write(dof_ctx *ctx, const dof_report_opts *o, const dof_host *host,
+              const char *key, const dof_field *t, int networks)
+{
+    size_t nroots = dof_host_store_count(host), total = 0, n = 0;
+    const void **v;
+    int rc;
+
+    for (size_t r = 0; r < nroots; r++) {
+        const dof_store *rt = dof_host_store(host, r);
+        total += networks ? rt->nnetworks : rt->nvolumes;
+    }
+    v = calloc(total ? total : 1, sizeof(*v));
+    if (v == NULL)
+        return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
+    for (size_t r = 0; r < nroots; r++) {
+        const dof_store *rt = dof_host_store(host, r);
+        if (networks)
+            for (size_t i = 0; i < rt->nnetworks; i++)
+                v[n++] = &rt->networks[i];
+        else
+            for (size_t i = 0; i < rt->nvolumes; i++)
+                v[n++] = &rt->volumes[i];
+    }
+    rc = dof_rw_records(ctx, o, key, t, v, n, NULL);
+    free(v);
+    return rc;
 }
 
 int
@@ -430,18 +439,8 @@ dof_report_volumes(dof_ctx *ctx, const dof_report_opts *o,
     FILE *f = o->out;
     size_t nroots = dof_host_store_count(host);
 
-    if (o->json) {
-        json_object *a = json_object_new_array();
-        if (a == NULL)
-            return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
-        for (size_t r = 0; r < nroots; r++) {
-            const dof_store *rt = dof_host_store(host, r);
-            for (size_t i = 0; i < rt->nvolumes; i++)
-                json_object_array_add(a,
-                                      dof_report_volume_json(&rt->volumes[i]));
-        }
-        return dof_rj_envelope_write(ctx, o, "volumes", a);
-    }
+    if (o->json)
+        return records_write(ctx, o, host, "volumes", dof_volume_fields, 0);
     fprintf(f, "%-10s  %-64s  %-23s  %s\n", "DRIVER", "VOLUME NAME", "CREATED",
             "CONTAINERS");
     for (size_t r = 0; r < nroots; r++) {
@@ -477,40 +476,7 @@ dof_report_volumes(dof_ctx *ctx, const dof_report_opts *o,
 json_object *
 dof_report_network_json(const dof_network *n)
 {
-    json_object *j = json_object_new_object(), *a;
-    const dof_store *r = n->store;
-
-    if (j == NULL)
-        return NULL;
-#define ADD(k, x) json_object_object_add(j, k, x)
-    ADD("id", dof_rj_str(n->id));
-    ADD("name", dof_rj_str(n->name));
-    ADD("driver", dof_rj_str(n->driver));
-    ADD("scope", dof_rj_str(n->scope));
-    ADD("internal", json_object_new_boolean(n->internal));
-    ADD("ipv6", json_object_new_boolean(n->ipv6));
-    ADD("created", dof_rj_time(n->created));
-    ADD("subnets", dof_rj_strv(n->subnets, n->nsubnets));
-    ADD("gateways", dof_rj_strv(n->gateways, n->ngateways));
-    a = json_object_new_array();
-    for (size_t i = 0; a && i < n->nendpoints; i++) {
-        const dof_endpoint *e = &n->endpoints[i];
-        json_object *o = json_object_new_object();
-        if (o == NULL)
-            break;
-        json_object_object_add(o, "network", dof_rj_str(e->network));
-        json_object_object_add(o, "endpoint_id", dof_rj_str(e->endpoint_id));
-        json_object_object_add(o, "ip_address", dof_rj_str(e->ip_address));
-        json_object_object_add(o, "mac_address", dof_rj_str(e->mac_address));
-        json_object_object_add(o, "gateway", dof_rj_str(e->gateway));
-        json_object_array_add(a, o);
-    }
-    ADD("endpoints", a);
-    ADD("labels", dof_rj_kv(n->labels, n->nlabels));
-    ADD("data_root", dof_rj_str(r ? r->path : NULL));
-    ADD("volume_offset_bytes", r ? dof_rj_u64(r->volume_offset_bytes) : NULL);
-#undef ADD
-    return j;
+    return dof_rw_json(dof_network_fields, n);
 }
 
 int
@@ -520,18 +486,8 @@ dof_report_networks(dof_ctx *ctx, const dof_report_opts *o,
     FILE *f = o->out;
     size_t nroots = dof_host_store_count(host);
 
-    if (o->json) {
-        json_object *a = json_object_new_array();
-        if (a == NULL)
-            return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
-        for (size_t r = 0; r < nroots; r++) {
-            const dof_store *rt = dof_host_store(host, r);
-            for (size_t i = 0; i < rt->nnetworks; i++)
-                json_object_array_add(
-                    a, dof_report_network_json(&rt->networks[i]));
-        }
-        return dof_rj_envelope_write(ctx, o, "networks", a);
-    }
+    if (o->json)
+        return records_write(ctx, o, host, "networks", dof_network_fields, 1);
     fprintf(f, "%-12s  %-20s  %-10s  %-6s  %-23s  %s\n", "NETWORK ID", "NAME",
             "DRIVER", "SCOPE", "CREATED", "SUBNETS");
     for (size_t r = 0; r < nroots; r++) {

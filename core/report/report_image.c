@@ -6,63 +6,6 @@
 
 #include <stdlib.h>
 
-json_object *
-dof_report_image_json(const dof_image *img)
-{
-    json_object *j = json_object_new_object(), *a;
-    const dof_store *r = img->store;
-
-#define ADD(k, v) json_object_object_add(j, k, v)
-#define STRV(f) dof_rj_strv(img->f, img->n##f)
-    if (j == NULL)
-        return NULL;
-    ADD("id", dof_rj_str(img->id));
-    ADD("tags", STRV(tags));
-    ADD("digests", STRV(digests));
-    ADD("created", dof_rj_time(img->created));
-    ADD("last_updated", dof_rj_time(img->last_updated));
-    ADD("parent", dof_rj_str_or_null(img->parent));
-    ADD("architecture", dof_rj_str(img->architecture));
-    ADD("os", dof_rj_str(img->os));
-    ADD("author", dof_rj_str_or_null(img->author));
-    ADD("docker_version", dof_rj_str_or_null(img->docker_version));
-    ADD("comment", dof_rj_str_or_null(img->comment));
-    ADD("cmd", STRV(cmd));
-    ADD("entrypoint", STRV(entrypoint));
-    ADD("env", STRV(env));
-    ADD("labels", dof_rj_kv(img->labels, img->nlabels));
-    ADD("exposed_ports", STRV(exposed_ports));
-    ADD("volumes", STRV(volumes));
-    ADD("user", dof_rj_str_or_null(img->user));
-    ADD("working_dir", dof_rj_str_or_null(img->working_dir));
-    ADD("containers", STRV(containers));
-    a = json_object_new_array();
-    for (size_t i = 0; a != NULL && i < img->nlayers; i++) {
-        const dof_layer *l = &img->layers[i];
-        json_object *o = json_object_new_object();
-        if (o == NULL)
-            break;
-        json_object_object_add(o, "diff_id", dof_rj_str(l->diff_id));
-        json_object_object_add(o, "chain_id", dof_rj_str(l->chain_id));
-        json_object_object_add(o, "cache_id", dof_rj_str(l->cache_id));
-        json_object_object_add(o, "diff_path", dof_rj_str(l->diff_path));
-        json_object_object_add(o, "size", dof_rj_u64(l->size));
-        json_object_object_add(o, "present",
-                               json_object_new_boolean(l->present));
-        json_object_array_add(a, o);
-    }
-    ADD("layers", a);
-    ADD("history_entries", json_object_new_int64((int64_t)img->nhistory));
-    ADD("id_verified", json_object_new_boolean(img->id_verified));
-    ADD("config_path", dof_rj_str(img->config_path));
-    ADD("damaged", json_object_new_boolean(img->damaged));
-    ADD("data_root", dof_rj_str(r ? r->path : NULL));
-    ADD("volume_offset_bytes", r ? dof_rj_u64(r->volume_offset_bytes) : NULL);
-#undef STRV
-#undef ADD
-    return j;
-}
-
 static void
 image_row(FILE *f, const dof_image *img, const char *tag)
 {
@@ -88,14 +31,9 @@ dof_report_images_write(dof_ctx *ctx, const dof_report_opts *o,
 {
     FILE *f = o->out;
 
-    if (o->json) {
-        json_object *a = json_object_new_array();
-        if (a == NULL)
-            return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
-        for (size_t i = 0; i < n; i++)
-            json_object_array_add(a, dof_report_image_json(v[i]));
-        return dof_rj_envelope_write(ctx, o, "images", a);
-    }
+    if (o->json)
+        return dof_rw_records(ctx, o, "images", dof_image_fields,
+                              (const void *const *)v, n, NULL);
     fprintf(f, "%-40s  %-12s  %-23s  %-23s  %6s  %10s\n", "REPOSITORY:TAG",
             "IMAGE ID", "CREATED", "LAST TAGGED", "LAYERS", "CONTAINERS");
     for (size_t i = 0; i < n; i++) {

@@ -10,6 +10,8 @@
 
 #include <json.h>
 
+#include "dof_fields.h"
+
 /* ---- JSON values from model fields (NULL on out of memory) ---- */
 /* Encoded string (dof_name_encode); NULL s gives JSON null (NULL). */
 json_object *dof_rj_str(const char *s);
@@ -60,10 +62,37 @@ const dof_image *dof_report_container_image(const dof_container *c);
  * onto img->layers.  sizes has img->nhistory elements. */
 void dof_report_history_sizes(const dof_image *img, uint64_t *sizes);
 
-/* ---- records as JSON (the list-* shapes, for tests too) ---- */
-json_object *dof_report_container_json(const dof_report_opts *o,
-                                       const dof_container *c);
-json_object *dof_report_image_json(const dof_image *img);
+/* ---- records streamed as JSON from their field tables ---- */
+/* An object being written: members at level + 1, `indent` spaces per
+ * level (0: one line), as dof_rj_print would print it. */
+typedef struct dof_rw {
+    FILE *f;
+    int indent, level;
+    size_t n;
+} dof_rw;
+void dof_rw_open(dof_rw *w, FILE *f, int indent, int level);
+/* Start a member: writes the separator and the key. */
+void dof_rw_key(dof_rw *w, const char *key);
+void dof_rw_close(dof_rw *w);
+/* Every field of table t that has a JSON name, in table order. */
+void dof_rw_fields(dof_rw *w, const dof_field *t, const void *rec);
+/* A member: n records of size bytes at a (last first if reverse). */
+void dof_rw_list(dof_rw *w, const char *key, const dof_field *t, const void *a,
+                 size_t size, size_t n, int reverse);
+/* A member: the object of table t over rec. */
+void dof_rw_object(dof_rw *w, const char *key, const dof_field *t,
+                   const void *rec);
+/* More members of one record after its table's (list-containers
+ * --layers). */
+typedef void (*dof_rw_extra_fn)(dof_rw *w, const dof_report_opts *o,
+                                const void *rec);
+/* {"dof": ..., key: [records], "warnings": [...]} to o->out, the records
+ * written straight from their table (no json-c tree). */
+int dof_rw_records(dof_ctx *ctx, const dof_report_opts *o, const char *key,
+                   const dof_field *t, const void *const *v, size_t n,
+                   dof_rw_extra_fn extra);
+/* One record as a json-c object (tests, fuzzing). */
+json_object *dof_rw_json(const dof_field *t, const void *rec);
 json_object *dof_report_volume_json(const dof_docker_volume *v);
 json_object *dof_report_network_json(const dof_network *n);
 /* Write a list of containers (as dof_report_containers does). */
