@@ -51,7 +51,9 @@ char *dof_arena_strdup(dof_arena *a, const char *s);
 char *dof_arena_strndup(dof_arena *a, const char *s, size_t n);
 char *dof_arena_printf(dof_arena *a, const char *fmt, ...) DOF_PRINTF(2, 3);
 
-/* ---- growable byte buffer (always NUL terminated) ---- */
+/* ---- growable byte buffer (always NUL terminated) ----
+ * A zeroed dof_buf (calloc, memset, = {0}) is an empty buffer, the same
+ * as after dof_buf_init(); dof_buf_free() leaves it so again. */
 typedef struct dof_buf {
     char *data;
     size_t len, cap;
@@ -78,6 +80,9 @@ int dof_set_errorv(dof_ctx *ctx, int code, const char *fmt, va_list ap)
 int dof_utf8_valid(const char *s, size_t len);
 /* 1 if s is exactly 64 lowercase hex digits. */
 int dof_is_hex64(const char *s, size_t len);
+/* A malloc'd copy of the n bytes at p and a NUL after them (for names,
+ * which may hold any byte); NULL on out of memory. */
+char *dof_memdup0(const void *p, size_t n);
 /* Join a directory path and a name with exactly one '/'. */
 char *dof_path_join(dof_arena *a, const char *dir, const char *name);
 /* SHA-256 of a buffer into 64 lowercase hex digits + NUL. */

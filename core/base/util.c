@@ -4,6 +4,7 @@
 #include "base/base_private.h"
 
 #include <nettle/sha2.h>
+#include <stdlib.h>
 
 int
 dof_is_hex64(const char *s, size_t len)
@@ -16,6 +17,19 @@ dof_is_hex64(const char *s, size_t len)
             return 0;
     }
     return 1;
+}
+
+char *
+dof_memdup0(const void *p, size_t n)
+{
+    char *s = n < SIZE_MAX ? malloc(n + 1) : NULL;
+
+    if (s == NULL)
+        return NULL;
+    if (n)
+        memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
 }
 
 char *

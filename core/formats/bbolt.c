@@ -404,13 +404,8 @@ static int
 walk_bucket(dof_bbolt *db, const dof_bbolt_bkt *b, dof_bbolt_fn fn, void *arg,
             unsigned char *mark, int depth)
 {
-    walk w;
+    walk w = {.db = db, .fn = fn, .arg = arg, .mark = mark};
 
-    memset(&w, 0, sizeof(w));
-    w.db = db;
-    w.fn = fn;
-    w.arg = arg;
-    w.mark = mark;
     if (b != NULL && b->root == 0) {
         if (b->inl == NULL || b->inl_len < PAGE_HDR)
             return dof_set_error(db->ctx, DOF_ERR_ARG, "bad bucket");

@@ -109,6 +109,23 @@ put_name(dof_buf *b, const char *raw, size_t len)
     dof_buf_append(b, raw, len);
 }
 
+void
+dof_bodyfile_put_name_tail(dof_buf *b, const dof_bodyfile_entry *e,
+                           const char *also)
+{
+    if (e->link) {
+        dof_buf_append(b, " -> ", 4);
+        dof_buf_put_name(b, e->link, e->link_len, also);
+    }
+    if (e->kind == DOF_BODYFILE_WHITEOUT ||
+        (e->kind == DOF_BODYFILE_DELETED && !e->realloc))
+        dof_buf_append(b, " (deleted)", 10);
+    else if (e->kind == DOF_BODYFILE_DELETED)
+        dof_buf_append(b, " (deleted-realloc)", 18);
+    if (e->opaque)
+        dof_buf_append(b, " (opaque)", 9);
+}
+
 int
 dof_bodyfile_put_line(dof_buf *b, const dof_bodyfile_entry *e, unsigned flags,
                       const char *prefix)
@@ -121,17 +138,7 @@ dof_bodyfile_put_line(dof_buf *b, const dof_bodyfile_entry *e, unsigned flags,
     if (prefix)
         dof_buf_put_name(b, prefix, strlen(prefix), "|\n");
     put_name(b, e->path, e->path_len);
-    if (e->link) {
-        dof_buf_append(b, " -> ", 4);
-        put_name(b, e->link, e->link_len);
-    }
-    if (e->kind == DOF_BODYFILE_WHITEOUT ||
-        (e->kind == DOF_BODYFILE_DELETED && !e->realloc))
-        dof_buf_append(b, " (deleted)", 10);
-    else if (e->kind == DOF_BODYFILE_DELETED)
-        dof_buf_append(b, " (deleted-realloc)", 18);
-    if (e->opaque)
-        dof_buf_append(b, " (opaque)", 9);
+    dof_bodyfile_put_name_tail(b, e, "|");
     dof_buf_putc(b, '|');
     dof_bodyfile_put_u64(b, st ? st->ino : 0);
     dof_buf_putc(b, '|');

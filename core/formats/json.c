@@ -228,24 +228,37 @@ cmp_kv(const void *p, const void *q)
     return strcmp(((const dof_kv *)p)->key, ((const dof_kv *)q)->key);
 }
 
+/* The object o[key] in *v, its member count in *len and a zeroed array
+ * of as many elements of elsize bytes (in x's arena).  NULL when it is
+ * missing or empty, or out of memory (then x->oom is set). */
+static void *
+jx_members(dof_jx *x, json_object *o, const char *key, size_t elsize,
+           json_object **v, size_t *len)
+{
+    void *out;
+
+    *v = dof_jx_obj(x, o, key);
+    if (*v == NULL)
+        return NULL;
+    *len = (size_t)json_object_object_length(*v);
+    if (*len == 0)
+        return NULL;
+    out = dof_arena_calloc(x->a, *len, elsize);
+    if (out == NULL)
+        x->oom = 1;
+    return out;
+}
+
 dof_kv *
 dof_jx_kv(dof_jx *x, json_object *o, const char *key, size_t *n)
 {
-    json_object *v = dof_jx_obj(x, o, key);
-    dof_kv *out;
+    json_object *v;
     size_t k = 0, len;
+    dof_kv *out = jx_members(x, o, key, sizeof(*out), &v, &len);
 
     *n = 0;
-    if (v == NULL)
+    if (out == NULL)
         return NULL;
-    len = (size_t)json_object_object_length(v);
-    if (len == 0)
-        return NULL;
-    out = dof_arena_calloc(x->a, len, sizeof(*out));
-    if (out == NULL) {
-        x->oom = 1;
-        return NULL;
-    }
     json_object_object_foreach(v, mk, mv)
     {
         if (k >= len)
@@ -269,21 +282,13 @@ dof_jx_kv(dof_jx *x, json_object *o, const char *key, size_t *n)
 const char **
 dof_jx_keys(dof_jx *x, json_object *o, const char *key, size_t *n)
 {
-    json_object *v = dof_jx_obj(x, o, key);
-    const char **out;
+    json_object *v;
     size_t k = 0, len;
+    const char **out = jx_members(x, o, key, sizeof(*out), &v, &len);
 
     *n = 0;
-    if (v == NULL)
+    if (out == NULL)
         return NULL;
-    len = (size_t)json_object_object_length(v);
-    if (len == 0)
-        return NULL;
-    out = dof_arena_calloc(x->a, len, sizeof(*out));
-    if (out == NULL) {
-        x->oom = 1;
-        return NULL;
-    }
     json_object_object_foreach(v, mk, mv)
     {
         (void)mv;

@@ -808,15 +808,7 @@ log_new(dof_ctx *ctx, const dof_log_opts *opts, dof_log **out)
     l->gz_min = DOF_LOG_GZ_MIN;
     l->gz_ratio = DOF_LOG_GZ_RATIO;
     l->gz_abs = DOF_LOG_GZ_ABS_CAP;
-    dof_log_jline_init(&l->jl);
-    dof_buf_init(&l->line);
-    dof_buf_init(&l->msg);
-    dof_buf_init(&l->stream_name);
-    dof_buf_init(&l->meta_id);
-    for (int i = 0; i < 3; i++) {
-        dof_buf_init(&l->pend[i].msg);
-        dof_buf_init(&l->pend[i].stream_name);
-    }
+    dof_log_jline_init(&l->jl); /* the other buffers: zeroed = empty */
     *out = l;
     return DOF_OK;
 fail:

@@ -245,37 +245,38 @@ jp_word(jp *p, const char *w)
     return DOF_OK;
 }
 
+/* Skip a run of decimal digits; 0 when there is none. */
+static int
+jp_digits(jp *p)
+{
+    size_t d = p->pos;
+
+    while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9')
+        p->pos++;
+    return p->pos > d;
+}
+
 static int
 jp_number(jp *p)
 {
-    size_t st = p->pos, d;
     const unsigned char *s = p->s;
 
     if (p->pos < p->len && s[p->pos] == '-')
         p->pos++;
-    d = p->pos;
-    while (p->pos < p->len && s[p->pos] >= '0' && s[p->pos] <= '9')
-        p->pos++;
-    if (p->pos == d)
+    if (!jp_digits(p))
         return jp_fail(p, "bad number");
     if (p->pos < p->len && s[p->pos] == '.') {
-        d = ++p->pos;
-        while (p->pos < p->len && s[p->pos] >= '0' && s[p->pos] <= '9')
-            p->pos++;
-        if (p->pos == d)
+        p->pos++;
+        if (!jp_digits(p))
             return jp_fail(p, "bad number");
     }
     if (p->pos < p->len && (s[p->pos] == 'e' || s[p->pos] == 'E')) {
         p->pos++;
         if (p->pos < p->len && (s[p->pos] == '+' || s[p->pos] == '-'))
             p->pos++;
-        d = p->pos;
-        while (p->pos < p->len && s[p->pos] >= '0' && s[p->pos] <= '9')
-            p->pos++;
-        if (p->pos == d)
+        if (!jp_digits(p))
             return jp_fail(p, "bad number");
     }
-    (void)st;
     return DOF_OK;
 }
 
@@ -299,11 +300,7 @@ jp_value(jp *p, int depth)
 void
 dof_log_jline_init(dof_log_jline *j)
 {
-    memset(j, 0, sizeof(*j));
-    dof_buf_init(&j->log);
-    dof_buf_init(&j->stream);
-    dof_buf_init(&j->time);
-    dof_buf_init(&j->key);
+    memset(j, 0, sizeof(*j)); /* and so its buffers are empty */
     j->time_ns = DOF_TIME_NONE;
 }
 

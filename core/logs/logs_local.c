@@ -57,6 +57,19 @@ pb_bytes(pb *p, const unsigned char **d, size_t *n)
     return DOF_OK;
 }
 
+/* A field's key: its number and wire type. */
+static int
+pb_key(pb *p, uint64_t *field, unsigned *wt)
+{
+    uint64_t key;
+
+    if (pb_varint(p, &key))
+        return DOF_ERR_FORMAT;
+    *field = key >> 3;
+    *wt = (unsigned)(key & 7);
+    return DOF_OK;
+}
+
 static int
 pb_skip(pb *p, unsigned wt)
 {
@@ -87,14 +100,13 @@ pb_meta(pb *outer, const unsigned char *d, size_t n, dof_log_lentry *e)
     pb p = {d, n, 0, outer->why, outer->whylen};
 
     while (p.pos < p.len) {
-        uint64_t key, v;
+        uint64_t field, v;
+        unsigned wt;
         const unsigned char *b;
         size_t bl;
 
-        if (pb_varint(&p, &key))
+        if (pb_key(&p, &field, &wt))
             return DOF_ERR_FORMAT;
-        unsigned wt = (unsigned)(key & 7);
-        uint64_t field = key >> 3;
         if (field == 1 && wt == 0) {
             if (pb_varint(&p, &v))
                 return DOF_ERR_FORMAT;
@@ -136,14 +148,13 @@ dof_log_local_parse(const unsigned char *buf, size_t len, dof_log_lentry *e,
     if (buf == NULL && len)
         return pb_fail(&p, "no data");
     while (p.pos < p.len) {
-        uint64_t key, v;
+        uint64_t field, v;
+        unsigned wt;
         const unsigned char *d;
         size_t n;
 
-        if (pb_varint(&p, &key))
+        if (pb_key(&p, &field, &wt))
             return DOF_ERR_FORMAT;
-        unsigned wt = (unsigned)(key & 7);
-        uint64_t field = key >> 3;
         switch (field) {
         case 1:
         case 3:

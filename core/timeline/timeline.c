@@ -280,6 +280,7 @@ put_row(tl *t, const tl_row *r)
     char dt[48], ts[32], ino[32], off[32];
     dof_buf f;
     int json = t->o->format == DOF_TIMELINE_JSONL;
+    void (*put_str)(dof_buf *, const char *, size_t);
 
     if (t->o->format == DOF_TIMELINE_BODYFILE) {
         /* a pseudo entry: every time = the event */
@@ -332,51 +333,35 @@ put_row(tl *t, const tl_row *r)
     for (size_t i = 0; i < NCOLS; i++)
         lens[i] = vals[i] ? strlen(vals[i]) : 0;
     /* evidence strings that are not encoded yet: ids, names, source */
-    if (json) {
+    put_str = json ? put_json_str : put_csv_str;
+    if (json)
         dof_buf_putc(b, '{');
-        for (size_t i = 0; i < NCOLS; i++) {
-            if (vals[i] == NULL)
-                continue;
+    for (size_t i = 0; i < NCOLS; i++) {
+        if (!json && i)
+            dof_buf_putc(b, ',');
+        if (vals[i] == NULL)
+            continue;
+        if (json) {
             if (i)
                 dof_buf_append(b, ", ", 2);
             put_json_str(b, csv_cols[i], strlen(csv_cols[i]));
             dof_buf_append(b, ": ", 2);
-            if (i == 2 || i == 9 || i == 13) {
-                dof_buf_append(b, vals[i], lens[i]);
-                continue;
-            }
-            if (i >= 5 && i != 8 && i != 10) {
-                dof_buf_reset(&t->tmp);
-                dof_buf_put_name(&t->tmp, vals[i], lens[i], NULL);
-                put_json_str(b, t->tmp.data, t->tmp.len);
-            }
-            else {
-                put_json_str(b, vals[i], lens[i]);
-            }
         }
-        dof_buf_append(b, "}\n", 2);
-    }
-    else {
-        for (size_t i = 0; i < NCOLS; i++) {
-            if (i)
-                dof_buf_putc(b, ',');
-            if (vals[i] == NULL)
-                continue;
-            if (i == 2 || i == 9 || i == 13) {
-                dof_buf_append(b, vals[i], lens[i]);
-                continue;
-            }
-            if (i >= 5 && i != 8 && i != 10) {
-                dof_buf_reset(&t->tmp);
-                dof_buf_put_name(&t->tmp, vals[i], lens[i], NULL);
-                put_csv_str(b, t->tmp.data, t->tmp.len);
-            }
-            else {
-                put_csv_str(b, vals[i], lens[i]);
-            }
+        if (i == 2 || i == 9 || i == 13) {
+            dof_buf_append(b, vals[i], lens[i]); /* numbers as they are */
         }
-        dof_buf_putc(b, '\n');
+        else if (i >= 5 && i != 8 && i != 10) {
+            dof_buf_reset(&t->tmp);
+            dof_buf_put_name(&t->tmp, vals[i], lens[i], NULL);
+            put_str(b, t->tmp.data, t->tmp.len);
+        }
+        else {
+            put_str(b, vals[i], lens[i]);
+        }
     }
+    if (json)
+        dof_buf_putc(b, '}');
+    dof_buf_putc(b, '\n');
 done:
     if (b->oom)
         return DOF_ERR_NOMEM;
@@ -605,17 +590,7 @@ file_cb(void *arg, const dof_bodyfile_entry *e)
     dof_buf_reset(b);
     dof_buf_put_name(b, e->path, e->path_len, NULL);
     f->path = dof_arena_strndup(t->arena, b->data, b->len);
-    if (e->link) {
-        dof_buf_append(b, " -> ", 4);
-        dof_buf_put_name(b, e->link, e->link_len, NULL);
-    }
-    if (e->kind == DOF_BODYFILE_WHITEOUT ||
-        (e->kind == DOF_BODYFILE_DELETED && !e->realloc))
-        dof_buf_append(b, " (deleted)", 10);
-    else if (e->kind == DOF_BODYFILE_DELETED)
-        dof_buf_append(b, " (deleted-realloc)", 18);
-    if (e->opaque)
-        dof_buf_append(b, " (opaque)", 9);
+    dof_bodyfile_put_name_tail(b, e, NULL);
     if (b->oom || f->path == NULL)
         goto oom;
     f->name = dof_arena_strndup(t->arena, b->data, b->len);

@@ -342,6 +342,23 @@ walker_free(walker *w)
     dof_buf_free(&w->path);
 }
 
+/* Find path on the host filesystems other than rootfs, in order. */
+static int
+find_on_hosts(dof_ctx *ctx, const dof_bodyfile_opts *o, dof_fs *rootfs,
+              const char *path, dof_fs **fs, dof_node *node)
+{
+    for (size_t i = 0; i < o->nhost_fs; i++) {
+        if (o->host_fs[i] == NULL || o->host_fs[i] == rootfs)
+            continue;
+        if (dof_fs_resolve(o->host_fs[i], path, 1, node) == DOF_OK) {
+            *fs = o->host_fs[i];
+            return DOF_OK;
+        }
+        dof_clear_error(ctx);
+    }
+    return DOF_ERR_NOTFOUND;
+}
+
 /* Find a bind source: on the data root's fs, then on the others (whole
  * path), then with leading components stripped on the others (a
  * filesystem mounted below the host's root). */
@@ -356,25 +373,9 @@ find_source(dof_ctx *ctx, const dof_container *c, const dof_bodyfile_opts *o,
         return DOF_OK;
     }
     dof_clear_error(ctx);
-    for (size_t i = 0; i < o->nhost_fs; i++) {
-        if (o->host_fs[i] == NULL || o->host_fs[i] == rootfs)
-            continue;
-        if (dof_fs_resolve(o->host_fs[i], path, 1, node) == DOF_OK) {
-            *fs = o->host_fs[i];
+    for (const char *s = path; s; s = strchr(s + 1, '/'))
+        if (find_on_hosts(ctx, o, rootfs, s, fs, node) == DOF_OK)
             return DOF_OK;
-        }
-        dof_clear_error(ctx);
-    }
-    for (const char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/'))
-        for (size_t i = 0; i < o->nhost_fs; i++) {
-            if (o->host_fs[i] == NULL || o->host_fs[i] == rootfs)
-                continue;
-            if (dof_fs_resolve(o->host_fs[i], s, 1, node) == DOF_OK) {
-                *fs = o->host_fs[i];
-                return DOF_OK;
-            }
-            dof_clear_error(ctx);
-        }
     return DOF_ERR_NOTFOUND;
 }
 
@@ -494,16 +495,11 @@ int
 dof_bodyfile_walk(dof_ctx *ctx, const dof_container *c,
                   const dof_bodyfile_opts *o, dof_bodyfile_fn fn, void *arg)
 {
-    walker w;
+    walker w = {.ctx = ctx, .o = o, .fn = fn, .arg = arg};
     int rc = DOF_OK;
 
     if (ctx == NULL || c == NULL || o == NULL || fn == NULL)
         return DOF_ERR_ARG;
-    memset(&w, 0, sizeof(w));
-    w.ctx = ctx;
-    w.o = o;
-    w.fn = fn;
-    w.arg = arg;
     dof_buf_init(&w.names);
     dof_buf_init(&w.path);
     if (o->flags & DOF_BODYFILE_LAYER)

@@ -58,21 +58,19 @@ static int
 collect(void *arg, const dof_uentry *e)
 {
     xkids *k = arg;
-    if (dof_grow(&k->v, &k->cap, k->n, sizeof(*k->v), 32) != DOF_OK) {
+    xent *d;
+    char *name = NULL;
+
+    if (dof_grow(&k->v, &k->cap, k->n, sizeof(*k->v), 32) != DOF_OK ||
+        (name = dof_memdup0(e->name, e->name_len)) == NULL) {
         k->oom = 1;
         return 1;
     }
-    k->v[k->n].name = malloc(e->name_len + 1);
-    if (k->v[k->n].name == NULL) {
-        k->oom = 1;
-        return 1;
-    }
-    memcpy(k->v[k->n].name, e->name, e->name_len);
-    k->v[k->n].name[e->name_len] = '\0';
-    k->v[k->n].len = e->name_len;
-    k->v[k->n].e = *e;
-    k->v[k->n].e.name = k->v[k->n].name;
-    k->n++;
+    d = &k->v[k->n++];
+    d->name = name;
+    d->len = e->name_len;
+    d->e = *e;
+    d->e.name = name;
     return 0;
 }
 
@@ -700,11 +698,7 @@ dof_export_write(dof_ctx *ctx, dof_union *u, const char *path,
                              "export: give a directory or a tar");
     if (path == NULL)
         path = "/";
-    memset(&x, 0, sizeof(x));
-    x.ctx = ctx;
-    x.u = u;
-    x.o = o;
-    x.st = stats;
+    x = (xctx){.ctx = ctx, .u = u, .o = o, .st = stats};
     dof_buf_init(&x.path);
     rc = dof_union_lookup(u, path, 1, &top);
     if (rc != DOF_OK)

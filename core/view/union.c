@@ -338,6 +338,24 @@ follow_redirect(dof_union *u, dof_arena *a, dof_umerged *m,
     return DOF_OK;
 }
 
+/* Feed a lower candidate of type type to the open directory m: a
+ * directory joins its stack, anything else closes it; so does an opaque
+ * directory or the last layer (below: there are layers below l). */
+static int
+feed_lower(dof_arena *a, dof_umerged *m, const dof_ulayer *l, dof_node node,
+           dof_ftype type, int below)
+{
+    if (type != DOF_FT_DIR) {
+        m->state = ST_CLOSED;
+        return DOF_OK;
+    }
+    if (stack_push(a, &m->stack, l, node) != DOF_OK)
+        return DOF_ERR_NOMEM;
+    if (!below || dir_opaque(l, node))
+        m->state = ST_CLOSED;
+    return DOF_OK;
+}
+
 /* Feed the node found for m's name in slot i of dir. */
 static int
 feed(dof_union *u, dof_arena *a, dof_umerged *m, const dof_ustack *dir,
@@ -352,15 +370,7 @@ feed(dof_union *u, dof_arena *a, dof_umerged *m, const dof_ustack *dir,
         return DOF_OK;
     if (m->state == ST_OPEN && hint != DOF_FT_UNKNOWN && hint != DOF_FT_CHR) {
         /* a lower candidate whose type the directory entry tells */
-        if (hint != DOF_FT_DIR) {
-            m->state = ST_CLOSED;
-            return DOF_OK;
-        }
-        if (stack_push(a, &m->stack, l, node) != DOF_OK)
-            return DOF_ERR_NOMEM;
-        if (!below || dir_opaque(l, node))
-            m->state = ST_CLOSED;
-        return DOF_OK;
+        return feed_lower(a, m, l, node, hint, below);
     }
     rc = dof_fs_stat(l->src.fs, node, &st);
     if (rc != DOF_OK) {
@@ -371,17 +381,8 @@ feed(dof_union *u, dof_arena *a, dof_umerged *m, const dof_ustack *dir,
         m->state = m->state == ST_NEW ? ST_HIDDEN : ST_CLOSED;
         return DOF_OK;
     }
-    if (m->state == ST_OPEN) {
-        if (st.type != DOF_FT_DIR) {
-            m->state = ST_CLOSED;
-            return DOF_OK;
-        }
-        if (stack_push(a, &m->stack, l, node) != DOF_OK)
-            return DOF_ERR_NOMEM;
-        if (!below || dir_opaque(l, node))
-            m->state = ST_CLOSED;
-        return DOF_OK;
-    }
+    if (m->state == ST_OPEN)
+        return feed_lower(a, m, l, node, st.type, below);
     /* ST_NEW: this layer wins */
     m->st = st;
     m->data_fs = l->src.fs;

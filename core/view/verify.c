@@ -238,15 +238,10 @@ norm_name(const char **p, size_t *n)
 int
 dof_tarsplit_init(dof_tarsplit *ts, dof_ctx *ctx, const char *where)
 {
-    memset(ts, 0, sizeof(*ts));
+    memset(ts, 0, sizeof(*ts)); /* and so its buffers are empty */
     ts->ctx = ctx;
     ts->where = where;
     ts->arena = dof_arena_new();
-    dof_buf_init(&ts->stream);
-    dof_buf_init(&ts->pax);
-    dof_buf_init(&ts->gpax);
-    dof_buf_init(&ts->longname);
-    dof_buf_init(&ts->longlink);
     return ts->arena ? DOF_OK : DOF_ERR_NOMEM;
 }
 
@@ -977,20 +972,18 @@ static int
 collect_fn(void *arg, const dof_dirent *de)
 {
     vkids *k = arg;
-    if (dof_grow(&k->v, &k->cap, k->n, sizeof(*k->v), 32) != DOF_OK) {
+    vchild *d;
+    char *name = NULL;
+
+    if (dof_grow(&k->v, &k->cap, k->n, sizeof(*k->v), 32) != DOF_OK ||
+        (name = dof_memdup0(de->name, de->name_len)) == NULL) {
         k->oom = 1;
         return 1;
     }
-    k->v[k->n].name = malloc(de->name_len + 1);
-    if (k->v[k->n].name == NULL) {
-        k->oom = 1;
-        return 1;
-    }
-    memcpy(k->v[k->n].name, de->name, de->name_len);
-    k->v[k->n].name[de->name_len] = '\0';
-    k->v[k->n].len = de->name_len;
-    k->v[k->n].node = de->node;
-    k->n++;
+    d = &k->v[k->n++];
+    d->name = name;
+    d->len = de->name_len;
+    d->node = de->node;
     return 0;
 }
 
