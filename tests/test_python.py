@@ -284,6 +284,21 @@ try:
 except dof.Error as e:
     t.ok(e.code < 0, "opening a missing image raises dof.Error (%s)" % e)
 
+def check_stores(v, img, host):
+    """roots() and stores() against `dof status --json` of the image."""
+    p = subprocess.run([os.environ.get("DOF", "dof"), "status", "--json",
+                        img], stdout=subprocess.PIPE, env=CHILD_ENV)
+    st = json.loads(p.stdout)["status"]
+    t.eq([(r["path"], r["volume"], r["engine"]) for r in host.roots()],
+         [(r["path"], r["volume"], r["engine"]) for r in st["data_roots"]],
+         "%s: roots() are status.data_roots" % v)
+    t.eq([(s["engine"], s["path"], s["volume"], s["read"], s["reason"],
+           s["rootless_user"]) for s in host.stores()],
+         [(s["engine"], s["path"], s["volume"], s["read"], s["reason"],
+           s["rootless_user"]) for s in st["stores"]],
+         "%s: stores() are status.stores" % v)
+
+
 for v in VARIANTS:
     img = corpus.raw(v)
     with dof.open(img) as ev:
@@ -297,6 +312,7 @@ for v in VARIANTS:
             continue
         ncont = len(host.containers())
         check_inventory(v, host)
+        check_stores(v, img, host)
         if v in ("host-a-live", "host-d-overlay"):
             check_same_as_cli(v, img, host)
         if v == "host-a-live":

@@ -729,22 +729,41 @@ host_networks(HostObject *self, PyObject *unused)
     return host_all(self, root_networks);
 }
 
+/* Every store (all = 1), or the Docker data roots dof read. */
 static PyObject *
-host_roots(HostObject *self, PyObject *unused)
+host_store_list(HostObject *self, int all)
 {
     size_t n = dof_host_store_count(self->host);
-    PyObject *l = PyList_New((Py_ssize_t)n), *d;
+    PyObject *l = PyList_New(0), *d;
 
-    (void)unused;
     for (size_t i = 0; l != NULL && i < n; i++) {
-        d = root_dict(dof_host_store(self->host, i));
-        if (d == NULL) {
+        const dof_store *s = dof_host_store(self->host, i);
+        if (!all &&
+            !(s->read && s->engine && strcmp(s->engine, "docker") == 0))
+            continue;
+        d = root_dict(s);
+        if (d == NULL || PyList_Append(l, d) < 0) {
+            Py_XDECREF(d);
             Py_DECREF(l);
             return NULL;
         }
-        PyList_SET_ITEM(l, (Py_ssize_t)i, d);
+        Py_DECREF(d);
     }
     return l;
+}
+
+static PyObject *
+host_roots(HostObject *self, PyObject *unused)
+{
+    (void)unused;
+    return host_store_list(self, 0);
+}
+
+static PyObject *
+host_stores(HostObject *self, PyObject *unused)
+{
+    (void)unused;
+    return host_store_list(self, 1);
 }
 
 /* The container named by a str (name, ID, prefix) or a dict with "id". */
@@ -1033,7 +1052,10 @@ static PyMethodDef host_methods[] = {
      "Docker volumes (dicts: the keys of list-volumes --json)"},
     {"networks", (PyCFunction)host_networks, METH_NOARGS,
      "Docker networks (dicts: the keys of list-networks --json)"},
-    {"roots", (PyCFunction)host_roots, METH_NOARGS, "the data roots"},
+    {"roots", (PyCFunction)host_roots, METH_NOARGS,
+     "the Docker data roots read"},
+    {"stores", (PyCFunction)host_stores, METH_NOARGS,
+     "every container store found, read or not"},
     {"container", (PyCFunction)host_container, METH_O,
      "container(name|id|prefix) -> dict"},
     {"image", (PyCFunction)host_image, METH_O,
