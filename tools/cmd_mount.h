@@ -9,10 +9,6 @@
 
 #include "dof.h"
 
-/* argv[0] is the command name; returns the process exit code. */
-int dof_cmd_mount_image(int argc, char **argv);
-int dof_cmd_mount_container(int argc, char **argv);
-
 /* For `dof explorer (-r DIR | IMAGE) mount CONTAINER MOUNTPOINT`
  * (tools/cmd_explorer.c): serve an opened container's merged view (with
  * its volumes and binds; host_fs as in dof_union_opts) at mountpoint,
