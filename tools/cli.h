@@ -138,6 +138,12 @@ typedef struct cli {
 /* Open the evidence at `image` and what c->cmd->need names.  Returns 0,
  * or an exit code after printing the error. */
 int cli_open(cli *c, const char *image);
+/* The union view of c->ct (or else c->img) into c->u; 0 or an exit
+ * code after printing the error. */
+int cli_open_union(cli *c);
+/* Serve c->u (or, when NULL, every partition of c->ev) read-only over
+ * FUSE at mountpoint (tools/cmd_mount.c); returns the exit code. */
+int cli_mount_serve(cli *c, const char *mountpoint, int foreground);
 /* 0 for DOF_OK, else print the context's error and return the exit code
  * of the status. */
 int cli_status(cli *c, int rc);

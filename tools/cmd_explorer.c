@@ -6,7 +6,6 @@
  *                [--show-empty]]
  */
 #include "cli.h"
-#include "cmd_mount.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -94,14 +93,12 @@ cmd_explorer_check(cli *c)
 static int
 explorer_mount(cli *c, const char *prefix, const char *mountpoint)
 {
-    const dof_container *ct = NULL;
-    int rc = dof_host_find_container(c->ctx, c->host, prefix, &ct);
+    int code = cli_status(
+        c, dof_host_find_container(c->ctx, c->host, prefix, &c->ct));
 
-    if (rc != DOF_OK)
-        return cli_status(c, rc);
-    /* the server returns an exit code, not a status */
-    return dof_mount_serve_container(c->ctx, c->host, ct, c->fsv, c->nfs,
-                                     mountpoint, 0);
+    if (code == 0)
+        code = cli_open_union(c);
+    return code ? code : cli_mount_serve(c, mountpoint, 0);
 }
 
 int

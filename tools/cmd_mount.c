@@ -18,8 +18,6 @@
 #include "config.h"
 #endif
 
-#include "cmd_mount.h"
-
 #include "cli.h"
 
 #include <errno.h>
@@ -609,30 +607,6 @@ serve(mstate *m, const char *mountpoint, int foreground)
     return rc == 0 ? DOF_EXIT_OK : DOF_EXIT_USAGE;
 }
 
-int
-dof_mount_serve_container(dof_ctx *ctx, const dof_host *host,
-                          const dof_container *c, dof_fs *const *host_fs,
-                          size_t nhost_fs, const char *mountpoint,
-                          int foreground)
-{
-    dof_union_opts uo;
-    mstate m;
-    int rc;
-    memset(&uo, 0, sizeof(uo));
-    uo.flags = DOF_UNION_MOUNTS;
-    uo.host_fs = host_fs;
-    uo.nhost_fs = nhost_fs;
-    memset(&m, 0, sizeof(m));
-    m.ctx = ctx;
-    m.fsv = host_fs;
-    m.nfs = nhost_fs;
-    rc = dof_union_open(ctx, host, c, &uo, &m.u);
-    if (rc != DOF_OK)
-        return cli_error(dof_status_exit_code(rc), "%s", dof_errmsg(ctx));
-    rc = serve(&m, mountpoint, foreground);
-    dof_union_close(m.u);
-    return rc;
-}
 #endif /* HAVE_FUSE */
 
 #ifdef HAVE_FUSE
@@ -664,8 +638,8 @@ serve_image(cli *c, mstate *m)
 }
 #endif
 
-static int
-mount_cmd(cli *c)
+int
+cli_mount_serve(cli *c, const char *mountpoint, int foreground)
 {
 #ifdef HAVE_FUSE
     mstate m;
@@ -678,13 +652,15 @@ mount_cmd(cli *c)
     m.nfs = c->nfs;
     if (c->u == NULL && (ex = serve_image(c, &m)) >= 0)
         return ex;
-    ex = serve(&m, c->ops[1], c->opt[CLI_O_FOREGROUND] != NULL);
+    ex = serve(&m, mountpoint, foreground);
     for (size_t i = 0; i < m.nvols; i++)
         free(m.vols[i].name);
     free(m.vols);
     return ex;
 #else
     (void)c;
+    (void)mountpoint;
+    (void)foreground;
     return cli_error(DOF_EXIT_USAGE, "this dof was built without FUSE "
                                      "(libfuse3)");
 #endif
@@ -693,30 +669,11 @@ mount_cmd(cli *c)
 int
 cmd_mount_image(cli *c)
 {
-    return mount_cmd(c);
+    return cli_mount_serve(c, c->ops[1], c->opt[CLI_O_FOREGROUND] != NULL);
 }
 
 int
 cmd_mount_container(cli *c)
 {
-    return mount_cmd(c);
+    return cmd_mount_image(c);
 }
-
-#ifndef HAVE_FUSE
-int
-dof_mount_serve_container(dof_ctx *ctx, const dof_host *host,
-                          const dof_container *c, dof_fs *const *host_fs,
-                          size_t nhost_fs, const char *mountpoint,
-                          int foreground)
-{
-    (void)ctx;
-    (void)host;
-    (void)c;
-    (void)host_fs;
-    (void)nhost_fs;
-    (void)mountpoint;
-    (void)foreground;
-    return cli_error(DOF_EXIT_USAGE, "this dof was built without FUSE "
-                                     "(libfuse3)");
-}
-#endif

@@ -677,6 +677,29 @@ parse(cli *c, int argc, char **argv)
 
 /* ---- the one evidence open ---- */
 
+static int takes(const cli_cmd *cmd, int id);
+
+int
+cli_open_union(cli *c)
+{
+    dof_union_opts uo;
+    int rc;
+
+    if (c->ct == NULL)
+        return cli_status(
+            c, dof_union_open_image(c->ctx, c->host, c->img, &c->u));
+    memset(&uo, 0, sizeof(uo));
+    uo.host_fs = c->fsv;
+    uo.nhost_fs = c->nfs;
+    /* a command that takes --mounts adds them with it, the others drop
+     * them with --no-mounts */
+    if (takes(c->cmd, CLI_O_MOUNTS) ? c->opt[CLI_O_MOUNTS] != NULL
+                                    : c->opt[CLI_O_NOMOUNTS] == NULL)
+        uo.flags = DOF_UNION_MOUNTS;
+    rc = dof_union_open(c->ctx, c->host, c->ct, &uo, &c->u);
+    return cli_status(c, rc);
+}
+
 static int
 takes(const cli_cmd *cmd, int id)
 {
@@ -740,21 +763,9 @@ cli_open(cli *c, const char *image)
     if (rc == DOF_OK && c->opt[CLI_O_IMAGE])
         rc =
             dof_host_find_image(c->ctx, c->host, c->opt[CLI_O_IMAGE], &c->img);
-    if (rc == DOF_OK && (need & CLI_UNION) && c->ct) {
-        dof_union_opts uo;
-        memset(&uo, 0, sizeof(uo));
-        uo.host_fs = c->fsv;
-        uo.nhost_fs = c->nfs;
-        /* a command that takes --mounts adds them with it, the others
-         * drop them with --no-mounts */
-        if (takes(c->cmd, CLI_O_MOUNTS) ? c->opt[CLI_O_MOUNTS] != NULL
-                                        : c->opt[CLI_O_NOMOUNTS] == NULL)
-            uo.flags = DOF_UNION_MOUNTS;
-        rc = dof_union_open(c->ctx, c->host, c->ct, &uo, &c->u);
-    }
-    else if (rc == DOF_OK && (need & CLI_UNION) && c->img)
-        rc = dof_union_open_image(c->ctx, c->host, c->img, &c->u);
-    return cli_status(c, rc);
+    if (rc != DOF_OK)
+        return cli_status(c, rc);
+    return need & CLI_UNION ? cli_open_union(c) : 0;
 }
 
 static void
