@@ -84,6 +84,111 @@ for c in $("$DOF" --help | sed -n 's/^  \([a-z][a-z-]*\)  *[a-z(].*/\1/p'); do
         fail=1
     fi
 done
+
+# Every command of `dof --help` through the one option parser: an unknown
+# option and an option of another command are usage errors (exit 2, one
+# message shape); on commands that open evidence, --volume with an address
+# the evidence lacks is exit 2 with the addresses it has, and an -o whose
+# byte offset overflows is exit 2.
+mkdir -p "$T/ev" "$T/mp" "$T/empty"
+img=
+if command -v mke2fs >/dev/null 2>&1 && truncate -s 4M "$T/ev/e.raw" &&
+    mke2fs -q -t ext4 -F "$T/ev/e.raw" >/dev/null 2>&1; then
+    img=$T/ev/e.raw
+fi
+# usage_ok DESC: the last run was exit 2 with the common message shape
+usage_ok() {
+    n=$((n + 1))
+    if [ "$got" -eq 2 ] && grep -q "^dof: error: $2" "$T/err" &&
+        grep -q "^Try 'dof help $c'\.\$" "$T/err"; then
+        echo "ok $n - $1"
+    else
+        echo "not ok $n - $1: exit $got, want 2 and 'dof: error: $2'"
+        sed 's/^/#   /' "$T/err"
+        fail=1
+    fi
+}
+# args_for CMD EVIDENCE: a command line that passes the parser
+args_for() {
+    case $1 in
+    show-container-config | show-container-log | diff | macrobber-*)
+        echo "--container x $2" ;;
+    ls | cat) echo "--container x $2 /" ;;
+    show-image-config | show-image-history | verify-image)
+        echo "--image x $2" ;;
+    export-container) echo "--container x --output $T/out $2" ;;
+    mount-container) echo "--container x $2 $T/mp" ;;
+    mount-image) echo "$2 $T/mp" ;;
+    explorer) echo "$2 list" ;;
+    ingest) echo "--db $T/case.db $2" ;;
+    batch | merge) echo "--db $T/case.db $2" ;;
+    *) echo "$2" ;;
+    esac
+}
+for c in $("$DOF" --help | sed -n 's/^  \([a-z][a-z-]*\)  *[a-z(].*/\1/p'); do
+    [ "$c" = help ] && continue
+    "$DOF" "$c" --help >"$T/help" 2>&1
+    # shellcheck disable=SC2046
+    "$DOF" "$c" --no-such-option $(args_for "$c" "$T/empty") \
+        >"$T/out" 2>"$T/err"
+    got=$?
+    usage_ok "$c --no-such-option" "unknown option '--no-such-option'"
+    foreign=--json
+    grep -q -- "--json" "$T/help" && foreign=--ns
+    # shellcheck disable=SC2046
+    "$DOF" "$c" $foreign $(args_for "$c" "$T/empty") >"$T/out" 2>"$T/err"
+    got=$?
+    usage_ok "$c $foreign (another command's option)" \
+        "unknown option '$foreign'"
+    if grep -q -- "--volume ADDRESS" "$T/help"; then
+        # shellcheck disable=SC2046
+        "$DOF" "$c" --volume nosuch $(args_for "$c" "$T/empty") \
+            >"$T/out" 2>"$T/err"
+        got=$?
+        n=$((n + 1))
+        if [ "$got" -eq 2 ] && grep -q 'only volume is "dir"' "$T/err"; then
+            echo "ok $n - $c --volume nosuch on a directory (exit 2)"
+        else
+            echo "not ok $n - $c --volume nosuch on a directory: exit $got"
+            sed 's/^/#   /' "$T/err"
+            fail=1
+        fi
+        if [ -n "$img" ]; then
+            # shellcheck disable=SC2046
+            "$DOF" "$c" --volume nosuch $(args_for "$c" "$img") \
+                >"$T/out" 2>"$T/err"
+            got=$?
+            n=$((n + 1))
+            if [ "$got" -eq 2 ] &&
+                grep -q 'has no partition nosuch (it has: 0)' "$T/err"; then
+                echo "ok $n - $c --volume nosuch lists the addresses (exit 2)"
+            else
+                echo "not ok $n - $c --volume nosuch on an image: exit $got"
+                sed 's/^/#   /' "$T/err"
+                fail=1
+            fi
+        fi
+        # shellcheck disable=SC2046
+        "$DOF" "$c" -o 1 --volume 0 $(args_for "$c" "$T/empty") \
+            >"$T/out" 2>"$T/err"
+        got=$?
+        usage_ok "$c -o with --volume" "give -o/--offset or --volume"
+    fi
+    if grep -q -- "--offset SECTORS" "$T/help"; then
+        for big in 18014398509481984 99999999999999999999999; do
+            # shellcheck disable=SC2046
+            "$DOF" "$c" -o $big $(args_for "$c" "$T/empty") \
+                >"$T/out" 2>"$T/err"
+            got=$?
+            usage_ok "$c -o $big overflows" "--offset $big is too large"
+        done
+    fi
+done
+[ -n "$img" ] || { n=$((n + 1)); echo "ok $n # SKIP mke2fs not available"; }
+check "--volume 0 on an image opens it" 4 "$DOF" status --volume 0 "$img"
+grep_ok "--volume 0: the volume is described" "$T/out" "^Volume 0 "
+check "--volume dir on a directory" 4 "$DOF" status --volume dir "$T/empty"
+
 check "COMMAND -h" 0 "$DOF" list-images -h
 grep_ok "COMMAND -h shows its usage" "$T/out" "Usage: dof list-images"
 

@@ -7,39 +7,10 @@
  * the message bytes (a partial piece without a newline, as docker prints
  * it).  Both streams go to stdout, interleaved in the order of the files.
  */
-#include "cmd_logs.h"
+#include "cli.h"
 
-#include "dof.h"
-
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define USAGE                                                                 \
-    "Usage: dof show-container-log --container NAME|ID [--stream "            \
-    "stdout|stderr]\n"                                                        \
-    "           [--since T] [--until T] [--json | --raw] [--docker-root "     \
-    "PATH]\n"                                                                 \
-    "           [-o SECTOR] [-q] IMAGE\n"                                     \
-    "  --container X       name, full ID or unique ID prefix\n"               \
-    "  --stream S          only stdout or only stderr (default: both)\n"      \
-    "  --since T, --until T  RFC 3339 time or unix seconds (inclusive)\n"     \
-    "  --json              one JSON object per message, pieces joined\n"      \
-    "  --raw               the records as stored (local ones as JSON)\n"      \
-    "  --docker-root PATH  only this Docker data root (path on the fs)\n"     \
-    "  -o, --offset SECTOR one filesystem at this offset (512-byte "          \
-    "sectors)\n"                                                              \
-    "  -q, --quiet         no warnings on stderr\n"
-
-enum {
-    OPT_CONTAINER = 256,
-    OPT_STREAM,
-    OPT_SINCE,
-    OPT_UNTIL,
-    OPT_JSON,
-    OPT_RAW,
-    OPT_ROOT
-};
 
 /* RFC 3339, or unix seconds with an optional fraction. */
 static int
@@ -184,138 +155,61 @@ print_text(FILE *f, const dof_log_record *r)
     return 0;
 }
 
-int
-dof_cmd_show_container_log(int argc, char **argv)
+/* The --stream, --since and --until options; returns -1 to go on, else
+ * the exit code after a usage error. */
+static int
+log_opts(cli *c, dof_log_opts *lo)
 {
-    static const struct option longopts[] = {
-        {"container", required_argument, NULL, OPT_CONTAINER},
-        {"stream", required_argument, NULL, OPT_STREAM},
-        {"since", required_argument, NULL, OPT_SINCE},
-        {"until", required_argument, NULL, OPT_UNTIL},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"raw", no_argument, NULL, OPT_RAW},
-        {"docker-root", required_argument, NULL, OPT_ROOT},
-        {"offset", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    const char *query = NULL, *image;
-    int json = 0, raw = 0, quiet = 0, opt, rc, ex = DOF_EXIT_OK;
-    int64_t offset = -1;
+    const char *stream = c->opt[CLI_O_STREAM];
+
+    dof_log_opts_init(lo);
+    if (stream)
+        lo->streams =
+            strcmp(stream, "stdout") == 0 ? DOF_LOG_STDOUT : DOF_LOG_STDERR;
+    if (c->opt[CLI_O_SINCE] && parse_time_arg(c->opt[CLI_O_SINCE], &lo->since))
+        return cli_usage_error(c, "--since wants an RFC 3339 time or unix "
+                                  "seconds");
+    if (c->opt[CLI_O_UNTIL] && parse_time_arg(c->opt[CLI_O_UNTIL], &lo->until))
+        return cli_usage_error(c, "--until wants an RFC 3339 time or unix "
+                                  "seconds");
+    if (c->json && c->opt[CLI_O_RAW])
+        return cli_usage_error(c, "give --json or --raw, not both");
+    if (c->json || c->opt[CLI_O_RAW]) {
+        if (lo->streams == 0)
+            lo->streams = DOF_LOG_STDOUT | DOF_LOG_STDERR | DOF_LOG_OTHER;
+        lo->reassemble = c->json;
+    }
+    return -1;
+}
+
+int
+cmd_show_container_log_check(cli *c)
+{
     dof_log_opts lo;
-    dof_host_opts ho;
-    dof_ctx *ctx = NULL;
-    dof_evidence *ev = NULL;
-    dof_host *host = NULL;
+
+    return log_opts(c, &lo);
+}
+
+int
+cmd_show_container_log(cli *c)
+{
+    int raw = c->opt[CLI_O_RAW] != NULL, rc;
+    dof_log_opts lo;
     dof_log *log = NULL;
-    const dof_container *c;
     const dof_log_record *r;
 
-    dof_log_opts_init(&lo);
-    memset(&ho, 0, sizeof(ho));
-    optind = 0;
-    opterr = 1;
-    while ((opt = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
-        switch (opt) {
-        case OPT_CONTAINER: query = optarg; break;
-        case OPT_STREAM:
-            if (strcmp(optarg, "stdout") == 0)
-                lo.streams = DOF_LOG_STDOUT;
-            else if (strcmp(optarg, "stderr") == 0)
-                lo.streams = DOF_LOG_STDERR;
-            else
-                goto usage;
-            break;
-        case OPT_SINCE:
-            if (parse_time_arg(optarg, &lo.since))
-                goto usage;
-            break;
-        case OPT_UNTIL:
-            if (parse_time_arg(optarg, &lo.until))
-                goto usage;
-            break;
-        case OPT_JSON: json = 1; break;
-        case OPT_RAW: raw = 1; break;
-        case OPT_ROOT: ho.docker_root = optarg; break;
-        case 'o': {
-            char *end;
-            long long v = strtoll(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || v < 0)
-                goto usage;
-            offset = v;
-            break;
-        }
-        case 'q': quiet = 1; break;
-        case 'h': fputs(USAGE, stdout); return DOF_EXIT_OK;
-        default: goto usage;
-        }
-    }
-    if (query == NULL || optind != argc - 1 || (json && raw))
-        goto usage;
-    image = argv[optind];
-    if (json || raw) {
-        if (lo.streams == 0)
-            lo.streams = DOF_LOG_STDOUT | DOF_LOG_STDERR | DOF_LOG_OTHER;
-        lo.reassemble = json;
-    }
-
-    ctx = dof_ctx_new();
-    if (ctx == NULL) {
-        fprintf(stderr, "dof: error: out of memory\n");
-        return DOF_EXIT_EVIDENCE;
-    }
-    if (!quiet)
-        dof_ctx_set_warning_fn(ctx, dof_report_warning_fn, NULL);
-    if ((rc = dof_evidence_open(ctx, image, offset, &ev)) != DOF_OK) {
-        fprintf(stderr, "dof: error: %s: %s\n", image, dof_errmsg(ctx));
-        ex = DOF_EXIT_EVIDENCE;
-        goto out;
-    }
-    ho.only_container = query; /* one container: skip the others */
-    if ((rc = dof_host_open(ctx, ev, &ho, &host)) != DOF_OK) {
-        fprintf(stderr, "dof: error: %s\n", dof_errmsg(ctx));
-        ex = rc == DOF_ERR_NODATA ? DOF_EXIT_NODATA : dof_status_exit_code(rc);
-        goto out;
-    }
-    if ((rc = dof_host_find_container(ctx, host, query, &c)) != DOF_OK) {
-        fprintf(stderr, "dof: error: %s\n", dof_errmsg(ctx));
-        ex = rc == DOF_ERR_NOTFOUND || rc == DOF_ERR_AMBIGUOUS
-                 ? DOF_EXIT_NOTFOUND
-                 : dof_status_exit_code(rc);
-        goto out;
-    }
-    if ((rc = dof_log_open(ctx, c, &lo, &log)) != DOF_OK) {
-        fprintf(stderr, "dof: error: %s\n", dof_errmsg(ctx));
-        ex = rc == DOF_ERR_NODATA ? DOF_EXIT_NODATA : dof_status_exit_code(rc);
-        goto out;
-    }
+    log_opts(c, &lo);
+    if ((rc = dof_log_open(c->ctx, c->ct, &lo, &log)) != DOF_OK)
+        return cli_status(c, rc);
     while ((rc = dof_log_next(log, &r)) == 1) {
-        int w = json  ? print_json(stdout, r)
-                : raw ? print_raw(stdout, r)
-                      : print_text(stdout, r);
+        int w = c->json ? print_json(stdout, r)
+                : raw   ? print_raw(stdout, r)
+                        : print_text(stdout, r);
         if (w != 0) {
-            rc = DOF_ERR_NOMEM;
+            rc = dof_set_error(c->ctx, DOF_ERR_NOMEM, "out of memory");
             break;
         }
     }
-    if (rc < 0) {
-        fprintf(stderr, "dof: error: %s\n", dof_errmsg(ctx));
-        ex = dof_status_exit_code(rc);
-        goto out;
-    }
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "dof: error: cannot write the output\n");
-        ex = DOF_EXIT_WARNINGS;
-        goto out;
-    }
-    ex = dof_warning_count(ctx) ? DOF_EXIT_WARNINGS : DOF_EXIT_OK;
-out:
     dof_log_close(log);
-    dof_host_close(host);
-    dof_evidence_close(ev);
-    dof_ctx_free(ctx);
-    return ex;
-usage:
-    fputs(USAGE, stderr);
-    return DOF_EXIT_USAGE;
+    return cli_status(c, rc < 0 ? rc : DOF_OK);
 }

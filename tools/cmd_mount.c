@@ -1,9 +1,9 @@
 /*
  * cmd_mount.c - read-only FUSE mounts straight from the evidence.
  *
- *   dof mount-image [-f] [-o SECTOR] [-q] IMAGE MOUNTPOINT
+ *   dof mount-image [-f] IMAGE MOUNTPOINT
  *   dof mount-container (--container X | --image REF) [-f] [--no-mounts]
- *       [--docker-root PATH] [-o SECTOR] [-q] IMAGE MOUNTPOINT
+ *       IMAGE MOUNTPOINT
  *
  * libfuse3's high-level (path) API: the union view is itself addressed
  * by path (dof_union_lookup / dof_union_readdir), and the fs layer keeps
@@ -18,12 +18,9 @@
 #include "config.h"
 #endif
 
-#include "cmd_mount.h"
-
-#include "cmd_export.h"
+#include "cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -610,192 +607,73 @@ serve(mstate *m, const char *mountpoint, int foreground)
     return rc == 0 ? DOF_EXIT_OK : DOF_EXIT_USAGE;
 }
 
-int
-dof_mount_serve_container(dof_ctx *ctx, const dof_host *host,
-                          const dof_container *c, dof_fs *const *host_fs,
-                          size_t nhost_fs, const char *mountpoint,
-                          int foreground)
-{
-    dof_union_opts uo;
-    mstate m;
-    int rc;
-    memset(&uo, 0, sizeof(uo));
-    uo.flags = DOF_UNION_MOUNTS;
-    uo.host_fs = host_fs;
-    uo.nhost_fs = nhost_fs;
-    memset(&m, 0, sizeof(m));
-    m.ctx = ctx;
-    m.fsv = host_fs;
-    m.nfs = nhost_fs;
-    rc = dof_union_open(ctx, host, c, &uo, &m.u);
-    if (rc != DOF_OK) {
-        fprintf(stderr, "dof: error: %s\n", dof_errmsg(ctx));
-        return dof_status_exit_code(rc);
-    }
-    rc = serve(&m, mountpoint, foreground);
-    dof_union_close(m.u);
-    return rc;
-}
 #endif /* HAVE_FUSE */
 
-enum { OPT_CONTAINER = 256, OPT_IMAGE, OPT_ROOT, OPT_NOMOUNTS };
-
-static const char usage_image[] =
-    "Usage: dof mount-image [-f] [-o SECTOR] [-q] IMAGE MOUNTPOINT\n"
-    "  -f                  stay in the foreground\n"
-    "  -o, --offset SECTOR one filesystem at this offset (512-byte "
-    "sectors)\n"
-    "  -q, --quiet         no warnings on stderr\n"
-    "Serves every readable volume read-only, one directory each "
-    "(vol0-ext4-offset1048576).\nUnmount with: fusermount3 -u "
-    "MOUNTPOINT\n";
-
-static const char usage_container[] =
-    "Usage: dof mount-container (--container X | --image REF) [-f] "
-    "[--no-mounts]\n"
-    "           [--docker-root PATH] [-o SECTOR] [-q] IMAGE MOUNTPOINT\n"
-    "  --container X       name, full ID or unique ID prefix\n"
-    "  --image REF         an image's merged layers instead\n"
-    "  --no-mounts         the layers only (no volumes, binds, files)\n"
-    "  -f                  stay in the foreground\n"
-    "  --docker-root PATH  only this Docker data root (path on the fs)\n"
-    "  -o, --offset SECTOR one filesystem at this offset (512-byte "
-    "sectors)\n"
-    "  -q, --quiet         no warnings on stderr\n"
-    "Serves the merged view read-only.  Unmount with: fusermount3 -u "
-    "MOUNTPOINT\n";
-
-static int
-mount_cmd(int argc, char **argv, int container)
-{
-    static const struct option longopts[] = {
-        {"container", required_argument, NULL, OPT_CONTAINER},
-        {"image", required_argument, NULL, OPT_IMAGE},
-        {"docker-root", required_argument, NULL, OPT_ROOT},
-        {"no-mounts", no_argument, NULL, OPT_NOMOUNTS},
-        {"offset", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    const char *usage = container ? usage_container : usage_image;
-    dof_xargs a;
-    int opt, fg = 0, nomounts = 0;
-
-    memset(&a, 0, sizeof(a));
-    a.offset = -1;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, "fo:qh", longopts, NULL)) != -1) {
-        switch (opt) {
-        case OPT_CONTAINER: a.container = optarg; break;
-        case OPT_IMAGE: a.imageref = optarg; break;
-        case OPT_ROOT: a.root = optarg; break;
-        case OPT_NOMOUNTS: nomounts = 1; break;
-        case 'f': fg = 1; break;
-        case 'o': {
-            char *end;
-            long long v = strtoll(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || v < 0)
-                goto usage;
-            a.offset = v;
-            break;
-        }
-        case 'q': a.quiet = 1; break;
-        case 'h': fputs(usage, stdout); return DOF_EXIT_OK;
-        default: goto usage;
-        }
-    }
-    if (argc - optind != 2)
-        goto usage;
-    if (container && (a.container == NULL) == (a.imageref == NULL))
-        goto usage;
-    if (!container && (a.container || a.imageref || a.root || nomounts))
-        goto usage;
 #ifdef HAVE_FUSE
-    {
-        dof_xopen o;
-        mstate m;
-        int ex;
-        a.image = argv[optind];
-        a.want_union = container;
-        a.union_flags = nomounts ? 0 : DOF_UNION_MOUNTS;
-        if ((ex = dof_xopen_open(&a, &o)) >= 0) {
-            dof_xopen_close(&o);
-            return ex;
-        }
-        memset(&m, 0, sizeof(m));
-        m.ctx = o.ctx;
-        m.u = o.u;
-        m.fsv = o.fsv;
-        m.nfs = o.nfs;
-        if (!container) {
-            size_t nv = dof_evidence_partition_count(o.ev);
-            m.vols = calloc(nv ? nv : 1, sizeof(*m.vols));
-            for (size_t i = 0; m.vols && i < nv; i++) {
-                const dof_partition *v = dof_evidence_partition(o.ev, i);
-                char name[96];
-                if (v == NULL || v->fs == NULL)
-                    continue;
-                snprintf(name, sizeof(name), "vol%u-%s-offset%llu", v->index,
-                         dof_fs_type_name(v->fs),
-                         (unsigned long long)v->offset_bytes);
-                m.vols[m.nvols].name = strdup(name);
-                m.vols[m.nvols].fs = v->fs;
-                if (m.vols[m.nvols].name)
-                    m.nvols++;
-            }
-            if (m.nvols == 0) {
-                fprintf(stderr, "dof: error: %s: no readable volume\n",
-                        a.image);
-                free(m.vols);
-                dof_xopen_close(&o);
-                return DOF_EXIT_EVIDENCE;
-            }
-        }
-        ex = serve(&m, argv[optind + 1], fg);
-        for (size_t i = 0; i < m.nvols; i++)
-            free(m.vols[i].name);
-        free(m.vols);
-        dof_xopen_close(&o);
-        return ex;
+/* mount-image: one directory per readable partition. */
+static int
+serve_image(cli *c, mstate *m)
+{
+    size_t nv = dof_evidence_partition_count(c->ev);
+
+    m->vols = calloc(nv ? nv : 1, sizeof(*m->vols));
+    for (size_t i = 0; m->vols && i < nv; i++) {
+        const dof_partition *v = dof_evidence_partition(c->ev, i);
+        char name[96];
+        if (v == NULL || v->fs == NULL)
+            continue;
+        snprintf(name, sizeof(name), "vol%u-%s-offset%llu", v->index,
+                 dof_fs_type_name(v->fs), (unsigned long long)v->offset_bytes);
+        m->vols[m->nvols].name = strdup(name);
+        m->vols[m->nvols].fs = v->fs;
+        if (m->vols[m->nvols].name)
+            m->nvols++;
     }
-#else
-    fprintf(stderr, "dof: error: this dof was built without FUSE "
-                    "(libfuse3)\n");
-    return DOF_EXIT_USAGE;
+    if (m->nvols == 0) {
+        free(m->vols);
+        return cli_error(DOF_EXIT_EVIDENCE, "%s: no readable volume",
+                         c->ops[0]);
+    }
+    return -1;
+}
 #endif
-usage:
-    fputs(usage, stderr);
-    return DOF_EXIT_USAGE;
-}
 
 int
-dof_cmd_mount_image(int argc, char **argv)
+cli_mount_serve(cli *c, const char *mountpoint, int foreground)
 {
-    return mount_cmd(argc, argv, 0);
-}
+#ifdef HAVE_FUSE
+    mstate m;
+    int ex;
 
-int
-dof_cmd_mount_container(int argc, char **argv)
-{
-    return mount_cmd(argc, argv, 1);
-}
-
-#ifndef HAVE_FUSE
-int
-dof_mount_serve_container(dof_ctx *ctx, const dof_host *host,
-                          const dof_container *c, dof_fs *const *host_fs,
-                          size_t nhost_fs, const char *mountpoint,
-                          int foreground)
-{
-    (void)ctx;
-    (void)host;
+    memset(&m, 0, sizeof(m));
+    m.ctx = c->ctx;
+    m.u = c->u;
+    m.fsv = c->fsv;
+    m.nfs = c->nfs;
+    if (c->u == NULL && (ex = serve_image(c, &m)) >= 0)
+        return ex;
+    ex = serve(&m, mountpoint, foreground);
+    for (size_t i = 0; i < m.nvols; i++)
+        free(m.vols[i].name);
+    free(m.vols);
+    return ex;
+#else
     (void)c;
-    (void)host_fs;
-    (void)nhost_fs;
     (void)mountpoint;
     (void)foreground;
-    fprintf(stderr, "dof: error: this dof was built without FUSE "
-                    "(libfuse3)\n");
-    return DOF_EXIT_USAGE;
-}
+    return cli_error(DOF_EXIT_USAGE, "this dof was built without FUSE "
+                                     "(libfuse3)");
 #endif
+}
+
+int
+cmd_mount_image(cli *c)
+{
+    return cli_mount_serve(c, c->ops[1], c->opt[CLI_O_FOREGROUND] != NULL);
+}
+
+int
+cmd_mount_container(cli *c)
+{
+    return cmd_mount_image(c);
+}

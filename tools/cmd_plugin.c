@@ -2,113 +2,21 @@
  * cmd_plugin.c - `dof ingest`, `dof batch`, `dof merge`: argument parsing,
  * progress display and exit codes over the case database API of dof.h.
  */
-#include "dof.h"
-#include "cmd_plugin.h"
+#include "cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-enum {
-    OPT_DB = 1000,
-    OPT_MODULES,
-    OPT_HASH,
-    OPT_HASH_FILES,
-    OPT_RESUME,
-    OPT_LIST,
-    OPT_SHARD,
-    OPT_TMPDIR,
-    OPT_DOCKER_ROOT,
-    OPT_LIST_MODULES
-};
-
-static const struct option long_opts[] = {
-    {"db", required_argument, NULL, OPT_DB},
-    {"modules", required_argument, NULL, OPT_MODULES},
-    {"hash", no_argument, NULL, OPT_HASH},
-    {"hash-files", no_argument, NULL, OPT_HASH_FILES},
-    {"resume", no_argument, NULL, OPT_RESUME},
-    {"list", required_argument, NULL, OPT_LIST},
-    {"shard", required_argument, NULL, OPT_SHARD},
-    {"tmpdir", required_argument, NULL, OPT_TMPDIR},
-    {"docker-root", required_argument, NULL, OPT_DOCKER_ROOT},
-    {"list-modules", no_argument, NULL, OPT_LIST_MODULES},
-    {"offset", required_argument, NULL, 'o'},
-    {"jobs", required_argument, NULL, 'j'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-typedef struct popts {
-    const char *db, *modules, *list, *tmpdir, *docker_root;
-    int hash, hash_files, resume, quiet, jobs, list_modules;
-    long shard_k, shard_n;
-    int64_t offset;
-} popts;
-
-static const char HELP_INGEST[] =
-    "Usage: dof ingest --db CASE.db [--modules LIST] [--hash] [--hash-files]\n"
-    "           [--docker-root PATH] [-o SECTOR] [-q] IMAGE\n"
-    "       dof ingest --list-modules\n"
-    "  --db CASE.db        the case database (created if absent)\n"
-    "  --modules LIST      only these ingest modules (comma separated)\n"
-    "  --list-modules      list the modules, their tables and needs\n"
-    "  --hash              md5 and sha1 of the whole evidence\n"
-    "  --hash-files        sha256 of every layer file\n"
-    "  --docker-root PATH  only this Docker data root (path on the fs)\n"
-    "  -o, --offset SECTOR one filesystem at this offset (512-byte sectors)\n"
-    "  -q, --quiet         no warnings or progress on stderr\n";
-
-static const char HELP_BATCH[] =
-    "Usage: dof batch --db CASE.db [-j N] [--resume] [--shard K/N]\n"
-    "           [--modules LIST] [--hash] [--hash-files] [--tmpdir DIR] [-q]\n"
-    "           (--list FILE | IMAGE...)\n"
-    "  --db CASE.db        the case database (created if absent)\n"
-    "  -j N                worker processes (default: the number of cores)\n"
-    "  --resume            skip images already complete in the case\n"
-    "  --shard K/N         only the K-th of N deterministic shards\n"
-    "  --list FILE         image paths, one a line ('-': standard input)\n"
-    "  --modules LIST      only these ingest modules (comma separated)\n"
-    "  --hash              md5 and sha1 of each whole evidence item\n"
-    "  --hash-files        sha256 of every layer file\n"
-    "  --tmpdir DIR        where workers write their temporary cases\n"
-    "  -q, --quiet         no progress on stderr\n";
-
-static const char HELP_MERGE[] =
-    "Usage: dof merge --db CASE.db SHARD.db...\n"
-    "  --db CASE.db        the case database the shards are merged into\n";
-
-static const char *
-help_text(const char *cmd)
-{
-    if (strcmp(cmd, "ingest") == 0)
-        return HELP_INGEST;
-    if (strcmp(cmd, "batch") == 0)
-        return HELP_BATCH;
-    return HELP_MERGE;
-}
-
-/* A usage error (msg, or getopt's own message when NULL): the usage on
- * stderr, exit 2. */
-static int
-usage(const char *cmd, const char *msg)
-{
-    if (msg)
-        fprintf(stderr, "dof: error: %s: %s\n", cmd, msg);
-    fputs(help_text(cmd), stderr);
-    return DOF_EXIT_USAGE;
-}
-
 static int
 parse_long(const char *s, long lo, long hi, long *out)
 {
     char *end = NULL;
     long v;
+
     errno = 0;
     v = strtol(s, &end, 10);
     if (errno || end == s || *end || v < lo || v > hi)
@@ -117,71 +25,51 @@ parse_long(const char *s, long lo, long hi, long *out)
     return 0;
 }
 
-/* Returns the index of the first operand, or -1 with *ex set. */
+/* --shard K/N: 0, or -1 when it is not that. */
 static int
-parse(const char *cmd, int argc, char **argv, popts *p, int *ex)
+parse_shard(const char *s, long *k, long *n)
 {
-    int c;
-    long v;
+    const char *sl = strchr(s, '/');
+    char kbuf[32];
 
-    memset(p, 0, sizeof(*p));
-    p->offset = -1;
-    optind = 0; /* full re-initialisation (GNU) */
-    opterr = 1;
-    while ((c = getopt_long(argc, argv, "o:j:qh", long_opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_DB: p->db = optarg; break;
-        case OPT_MODULES: p->modules = optarg; break;
-        case OPT_HASH: p->hash = 1; break;
-        case OPT_HASH_FILES: p->hash_files = 1; break;
-        case OPT_RESUME: p->resume = 1; break;
-        case OPT_LIST: p->list = optarg; break;
-        case OPT_TMPDIR: p->tmpdir = optarg; break;
-        case OPT_DOCKER_ROOT: p->docker_root = optarg; break;
-        case OPT_LIST_MODULES: p->list_modules = 1; break;
-        case OPT_SHARD: {
-            const char *sl = strchr(optarg, '/');
-            char kbuf[32];
-            if (sl == NULL || (size_t)(sl - optarg) >= sizeof(kbuf)) {
-                *ex = usage(cmd, "--shard takes K/N (1 <= K <= N)");
-                return -1;
-            }
-            memcpy(kbuf, optarg, (size_t)(sl - optarg));
-            kbuf[sl - optarg] = '\0';
-            if (parse_long(sl + 1, 1, 1000000, &p->shard_n) ||
-                parse_long(kbuf, 1, p->shard_n, &p->shard_k)) {
-                *ex = usage(cmd, "--shard takes K/N (1 <= K <= N)");
-                return -1;
-            }
-            break;
-        }
-        case 'o':
-            if (parse_long(optarg, 0, 0x7fffffffL, &v)) {
-                *ex = usage(cmd, "-o takes a sector offset");
-                return -1;
-            }
-            p->offset = v;
-            break;
-        case 'j':
-            if (parse_long(optarg, 1, 256, &v)) {
-                *ex = usage(cmd, "-j takes 1 to 256");
-                return -1;
-            }
-            p->jobs = (int)v;
-            break;
-        case 'q': p->quiet = 1; break;
-        case 'h':
-            fputs(help_text(cmd), stdout);
-            *ex = DOF_EXIT_OK;
-            return -1;
-        default: *ex = usage(cmd, NULL); return -1;
-        }
-    }
-    if (p->db == NULL && !p->list_modules) {
-        *ex = usage(cmd, "--db CASE.db is required");
+    if (sl == NULL || (size_t)(sl - s) >= sizeof(kbuf))
         return -1;
-    }
-    return optind;
+    memcpy(kbuf, s, (size_t)(sl - s));
+    kbuf[sl - s] = '\0';
+    if (parse_long(sl + 1, 1, 1000000, n) || parse_long(kbuf, 1, *n, k))
+        return -1;
+    return 0;
+}
+
+int
+cmd_ingest_check(cli *c)
+{
+    if (c->opt[CLI_O_LIST_MODULES])
+        return -1;
+    if (c->opt[CLI_O_DB] == NULL)
+        return cli_usage_error(c, "--db CASE.db is required");
+    if (c->nops != 1)
+        return cli_usage_error(c, "exactly one IMAGE");
+    return -1;
+}
+
+int
+cmd_batch_check(cli *c)
+{
+    long v, k;
+
+    if (c->opt[CLI_O_DB] == NULL)
+        return cli_usage_error(c, "--db CASE.db is required");
+    if (c->opt[CLI_O_SHARD] && parse_shard(c->opt[CLI_O_SHARD], &k, &v))
+        return cli_usage_error(c, "--shard takes K/N (1 <= K <= N)");
+    if (c->opt[CLI_O_JOBS] && parse_long(c->opt[CLI_O_JOBS], 1, 256, &v))
+        return cli_usage_error(c, "-j takes 1 to 256");
+    if (c->opt[CLI_O_LIST] && c->nops > 0)
+        return cli_usage_error(c, "--list and IMAGE operands exclude each "
+                                  "other");
+    if (c->opt[CLI_O_LIST] == NULL && c->nops == 0)
+        return cli_usage_error(c, "no IMAGE given");
+    return -1;
 }
 
 static char *
@@ -202,51 +90,47 @@ join_argv(int argc, char **argv)
 }
 
 static void
-fill_ingest(dof_ingest_opts *io, const popts *p, const char *cmdline)
+fill_ingest(dof_ingest_opts *io, const cli *c, const char *cmdline)
 {
     dof_ingest_opts_init(io);
-    io->modules = p->modules;
-    io->hash = p->hash;
-    io->hash_files = p->hash_files;
-    io->offset_sectors = p->offset;
-    io->docker_root = p->docker_root;
+    io->modules = c->opt[CLI_O_MODULES];
+    io->hash = c->opt[CLI_O_HASH] != NULL;
+    io->hash_files = c->opt[CLI_O_HASH_FILES] != NULL;
+    io->offset_sectors = c->offset;
+    io->docker_root = c->docker_root;
     io->command_line = cmdline;
 }
 
 int
-dof_cmd_ingest(int argc, char **argv)
+cmd_ingest(cli *c)
 {
-    popts p;
+    const char *db = c->opt[CLI_O_DB], *image;
     dof_ctx *ctx = NULL;
     dof_case *cs = NULL;
     dof_ingest_opts io;
     char *cmdline = NULL;
-    int ex = 0, first, rc;
+    int ex = 0, rc;
     int64_t eid = 0;
 
-    if ((first = parse("ingest", argc, argv, &p, &ex)) < 0)
-        return ex;
-    if (p.list_modules) {
+    if (c->opt[CLI_O_LIST_MODULES]) {
         for (size_t i = 0; i < dof_ingest_module_count(); i++)
             printf("%-11s %s\n            tables: %s\n",
                    dof_ingest_module_name(i), dof_ingest_module_description(i),
                    dof_ingest_module_tables(i));
         return DOF_EXIT_OK;
     }
-    if (argc - first != 1)
-        return usage("ingest", "exactly one IMAGE");
+    image = c->ops[0];
     if ((ctx = dof_ctx_new()) == NULL)
         return DOF_EXIT_DB;
-    if (!p.quiet)
+    if (!c->quiet)
         dof_ctx_set_warning_fn(ctx, dof_report_warning_fn, NULL);
-    cmdline = join_argv(argc, argv);
-    fill_ingest(&io, &p, cmdline);
-    rc = dof_case_open(ctx, p.db, DOF_CASE_CREATE, &cs);
+    cmdline = join_argv(c->argc - 1, c->argv + 1);
+    fill_ingest(&io, c, cmdline);
+    rc = dof_case_open(ctx, db, DOF_CASE_CREATE, &cs);
     if (rc == DOF_OK)
-        rc = dof_case_ingest(ctx, cs, argv[first], &io, &eid);
+        rc = dof_case_ingest(ctx, cs, image, &io, &eid);
     if (rc != DOF_OK && rc != DOF_ERR_NODATA) {
-        fprintf(stderr, "dof: error: %s\n", dof_errmsg(ctx));
-        ex = dof_status_exit_code(rc);
+        ex = cli_error(dof_status_exit_code(rc), "%s", dof_errmsg(ctx));
         if (rc == DOF_ERR_DB)
             ex = DOF_EXIT_DB;
     }
@@ -256,9 +140,9 @@ dof_cmd_ingest(int argc, char **argv)
     }
     else {
         ex = dof_warning_count(ctx) ? DOF_EXIT_WARNINGS : DOF_EXIT_OK;
-        if (!p.quiet)
+        if (!c->quiet)
             fprintf(stderr, "dof: ingested %s as evidence %lld into %s\n",
-                    argv[first], (long long)eid, p.db);
+                    image, (long long)eid, db);
     }
     dof_case_close(cs);
     dof_ctx_free(ctx);
@@ -422,44 +306,41 @@ read_list(const char *file, size_t *n)
 }
 
 int
-dof_cmd_batch(int argc, char **argv)
+cmd_batch(cli *c)
 {
-    popts p;
+    const char *list = c->opt[CLI_O_LIST];
     dof_ctx *ctx = NULL;
     dof_case *cs = NULL;
     dof_batch_opts bo;
     bstate b;
     char **paths = NULL, *cmdline = NULL;
     size_t n = 0, nfailed = 0;
-    int ex = 0, first, rc;
+    long shard_k = 0, shard_n = 0, jobs = 0;
+    int ex = 0, rc;
 
-    if ((first = parse("batch", argc, argv, &p, &ex)) < 0)
-        return ex;
-    if (p.list && first < argc)
-        return usage("batch", "--list and IMAGE operands exclude each other");
-    if (p.list) {
-        paths = read_list(p.list, &n);
-        if (paths == NULL) {
-            fprintf(stderr, "dof: error: %s: %s\n", p.list, strerror(errno));
-            return DOF_EXIT_USAGE;
-        }
+    if (c->opt[CLI_O_SHARD])
+        parse_shard(c->opt[CLI_O_SHARD], &shard_k, &shard_n);
+    if (c->opt[CLI_O_JOBS])
+        parse_long(c->opt[CLI_O_JOBS], 1, 256, &jobs);
+    if (list) {
+        paths = read_list(list, &n);
+        if (paths == NULL)
+            return cli_error(DOF_EXIT_USAGE, "%s: %s", list, strerror(errno));
     }
     else {
-        if (first >= argc)
-            return usage("batch", "no IMAGE given");
-        n = (size_t)(argc - first);
+        n = (size_t)c->nops;
         paths = calloc(n, sizeof(*paths));
         if (paths == NULL)
             return DOF_EXIT_DB;
         for (size_t i = 0; i < n; i++)
-            paths[i] = strdup(argv[first + (int)i]);
+            paths[i] = strdup(c->ops[i]);
     }
-    if (p.shard_n > 0) {
+    if (shard_n > 0) {
         /* deterministic: sorted list, items whose index mod N is K-1 */
         size_t m = 0;
         qsort(paths, n, sizeof(*paths), cmp_str);
         for (size_t i = 0; i < n; i++) {
-            if ((long)(i % (size_t)p.shard_n) == p.shard_k - 1)
+            if ((long)(i % (size_t)shard_n) == shard_k - 1)
                 paths[m++] = paths[i];
             else
                 free(paths[i]);
@@ -467,31 +348,30 @@ dof_cmd_batch(int argc, char **argv)
         n = m;
     }
     ctx = dof_ctx_new();
-    cmdline = join_argv(argc, argv);
+    cmdline = join_argv(c->argc - 1, c->argv + 1);
     dof_batch_opts_init(&bo);
-    fill_ingest(&bo.ingest, &p, cmdline);
-    bo.jobs = p.jobs;
-    bo.resume = p.resume;
-    bo.tmpdir = p.tmpdir;
+    fill_ingest(&bo.ingest, c, cmdline);
+    bo.jobs = (int)jobs;
+    bo.resume = c->opt[CLI_O_RESUME] != NULL;
+    bo.tmpdir = c->opt[CLI_O_TMPDIR];
     memset(&b, 0, sizeof(b));
     b.n = n;
     b.tty = isatty(2);
-    b.quiet = p.quiet;
+    b.quiet = c->quiet;
     b.t0 = time(NULL);
     bo.fn = batch_fn;
     bo.fn_arg = &b;
-    rc = ctx ? dof_case_open(ctx, p.db, DOF_CASE_CREATE, &cs) : DOF_ERR_NOMEM;
+    rc = ctx ? dof_case_open(ctx, c->opt[CLI_O_DB], DOF_CASE_CREATE, &cs)
+             : DOF_ERR_NOMEM;
     if (rc == DOF_OK)
         rc = dof_case_batch(ctx, cs, (const char *const *)paths, n, &bo,
                             &nfailed);
     if (b.tty && !b.quiet)
         fprintf(stderr, "\r\033[K");
-    if (rc != DOF_OK) {
-        fprintf(stderr, "dof: error: %s\n", ctx ? dof_errmsg(ctx) : "");
-        ex = DOF_EXIT_DB;
-    }
+    if (rc != DOF_OK)
+        ex = cli_error(DOF_EXIT_DB, "%s", ctx ? dof_errmsg(ctx) : "");
     else {
-        if (!p.quiet)
+        if (!c->quiet)
             fprintf(stderr,
                     "dof: batch: %zu items: %zu ok, %zu with warnings, %zu "
                     "failed, %zu skipped\n",
@@ -510,26 +390,27 @@ dof_cmd_batch(int argc, char **argv)
 }
 
 int
-dof_cmd_merge(int argc, char **argv)
+cmd_merge_check(cli *c)
 {
-    popts p;
+    if (c->opt[CLI_O_DB] == NULL)
+        return cli_usage_error(c, "--db CASE.db is required");
+    return -1;
+}
+
+int
+cmd_merge(cli *c)
+{
     dof_ctx *ctx;
     dof_case *cs = NULL;
-    int ex = 0, first, rc;
+    int ex = 0, rc;
 
-    if ((first = parse("merge", argc, argv, &p, &ex)) < 0)
-        return ex;
-    if (first >= argc)
-        return usage("merge", "no SHARD.db given");
     if ((ctx = dof_ctx_new()) == NULL)
         return DOF_EXIT_DB;
-    rc = dof_case_open(ctx, p.db, DOF_CASE_CREATE, &cs);
-    for (int i = first; rc == DOF_OK && i < argc; i++)
-        rc = dof_case_merge(ctx, cs, argv[i]);
-    if (rc != DOF_OK) {
-        fprintf(stderr, "dof: error: %s\n", dof_errmsg(ctx));
-        ex = DOF_EXIT_DB;
-    }
+    rc = dof_case_open(ctx, c->opt[CLI_O_DB], DOF_CASE_CREATE, &cs);
+    for (int i = 0; rc == DOF_OK && i < c->nops; i++)
+        rc = dof_case_merge(ctx, cs, c->ops[i]);
+    if (rc != DOF_OK)
+        ex = cli_error(DOF_EXIT_DB, "%s", dof_errmsg(ctx));
     dof_case_close(cs);
     dof_ctx_free(ctx);
     return ex;

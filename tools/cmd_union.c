@@ -9,198 +9,18 @@
  * printed with dof_name_encode().  `ls -R` prints one full path per line
  * (find-like); `--source` appends a tab and the entry's source.
  */
-#include "cmd_union.h"
+#include "cli.h"
 
-#include "dof.h"
-
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_CONTAINER = 256, OPT_ROOT, OPT_JSON, OPT_SOURCE, OPT_NOMOUNTS };
-
-#define COMMON_HELP                                                           \
-    "  --container X       name, full ID or unique ID prefix\n"               \
-    "  --docker-root PATH  only this Docker data root (path on the fs)\n"     \
-    "  -o, --offset SECTOR one filesystem at this offset (512-byte "          \
-    "sectors)\n"                                                              \
-    "  -q, --quiet         no warnings on stderr\n"
-
-static const char usage_ls[] =
-    "Usage: dof ls --container X [-l] [-R] [--source] [--no-mounts] "
-    "[--docker-root PATH]\n"
-    "              [-o SECTOR] [-q] IMAGE PATH\n"
-    "  -l                  long listing: mode uid gid size mtime name\n"
-    "  -R                  recursive: one full path per line\n"
-    "  --source            append a tab and the layer or mount it comes "
-    "from\n"
-    "  --no-mounts         the layers only (no volumes, binds, "
-    "files)\n" COMMON_HELP;
-static const char usage_cat[] =
-    "Usage: dof cat --container X [--no-mounts] [--docker-root PATH] [-o "
-    "SECTOR] [-q]\n"
-    "               IMAGE PATH\n" COMMON_HELP;
-static const char usage_diff[] =
-    "Usage: dof diff --container X [--json] [--docker-root PATH] [-o "
-    "SECTOR] [-q] IMAGE\n"
-    "  --json              one JSON document with every change's "
-    "metadata\n" COMMON_HELP;
-
-typedef struct uargs {
-    const char *query, *image, *path, *root;
-    int64_t offset;
-    int quiet, json, longfmt, recursive, source, nomounts;
-    int argc;
-    char **argv;
-} uargs;
-
-typedef struct uopen {
-    dof_ctx *ctx;
-    dof_evidence *ev;
-    dof_host *host;
-    const dof_container *c;
-    dof_union *u;
-    dof_fs **fsv;
-} uopen;
-
-/* Returns -1 to go on, else an exit code. */
-static int
-parse_args(int argc, char **argv, const char *shortopts, const char *usage,
-           int noperands, uargs *a)
+/* The PATH operand is absolute. */
+int
+cmd_union_check(cli *c)
 {
-    static const struct option longopts[] = {
-        {"container", required_argument, NULL, OPT_CONTAINER},
-        {"docker-root", required_argument, NULL, OPT_ROOT},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"source", no_argument, NULL, OPT_SOURCE},
-        {"no-mounts", no_argument, NULL, OPT_NOMOUNTS},
-        {"offset", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    int opt;
-
-    memset(a, 0, sizeof(*a));
-    a->offset = -1;
-    a->argc = argc;
-    a->argv = argv;
-    optind = 0;
-    opterr = 1;
-    while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-        switch (opt) {
-        case OPT_CONTAINER: a->query = optarg; break;
-        case OPT_ROOT: a->root = optarg; break;
-        case OPT_JSON: a->json = 1; break;
-        case OPT_SOURCE: a->source = 1; break;
-        case OPT_NOMOUNTS: a->nomounts = 1; break;
-        case 'l': a->longfmt = 1; break;
-        case 'R': a->recursive = 1; break;
-        case 'o': {
-            char *end;
-            long long v = strtoll(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || v < 0)
-                goto usage;
-            a->offset = v;
-            break;
-        }
-        case 'q': a->quiet = 1; break;
-        case 'h': fputs(usage, stdout); return DOF_EXIT_OK;
-        default: goto usage;
-        }
-    }
-    if (a->query == NULL || argc - optind != noperands)
-        goto usage;
-    a->image = argv[optind];
-    if (noperands > 1)
-        a->path = argv[optind + 1];
-    if (a->path && a->path[0] != '/') {
-        fprintf(stderr, "dof: error: the PATH must be absolute\n");
-        return DOF_EXIT_USAGE;
-    }
+    if (c->ops[1][0] != '/')
+        return cli_usage_error(c, "the PATH must be absolute");
     return -1;
-usage:
-    fputs(usage, stderr);
-    return DOF_EXIT_USAGE;
-}
-
-static void
-uopen_close(uopen *o)
-{
-    dof_union_close(o->u);
-    dof_host_close(o->host);
-    dof_evidence_close(o->ev);
-    dof_ctx_free(o->ctx);
-    free(o->fsv);
-}
-
-/* Open evidence, host, container (and the union unless for_diff). */
-static int
-uopen_open(const uargs *a, int for_diff, uopen *o)
-{
-    dof_host_opts ho;
-    dof_union_opts uo;
-    size_t nv;
-    int rc;
-
-    memset(o, 0, sizeof(*o));
-    memset(&ho, 0, sizeof(ho));
-    ho.docker_root = a->root;
-    o->ctx = dof_ctx_new();
-    if (o->ctx == NULL) {
-        fprintf(stderr, "dof: error: out of memory\n");
-        return DOF_EXIT_EVIDENCE;
-    }
-    if (!a->quiet)
-        dof_ctx_set_warning_fn(o->ctx, dof_report_warning_fn, NULL);
-    if ((rc = dof_evidence_open(o->ctx, a->image, a->offset, &o->ev)) !=
-        DOF_OK) {
-        fprintf(stderr, "dof: error: %s: %s\n", a->image, dof_errmsg(o->ctx));
-        return DOF_EXIT_EVIDENCE;
-    }
-    if ((rc = dof_host_open(o->ctx, o->ev, &ho, &o->host)) != DOF_OK) {
-        fprintf(stderr, "dof: error: %s\n", dof_errmsg(o->ctx));
-        return rc == DOF_ERR_NODATA ? DOF_EXIT_NODATA
-                                    : dof_status_exit_code(rc);
-    }
-    if ((rc = dof_host_find_container(o->ctx, o->host, a->query, &o->c)) !=
-        DOF_OK) {
-        fprintf(stderr, "dof: error: %s\n", dof_errmsg(o->ctx));
-        return dof_status_exit_code(rc);
-    }
-    if (for_diff)
-        return -1;
-    nv = dof_evidence_partition_count(o->ev);
-    o->fsv = calloc(nv ? nv : 1, sizeof(*o->fsv));
-    if (o->fsv == NULL) {
-        fprintf(stderr, "dof: error: out of memory\n");
-        return DOF_EXIT_EVIDENCE;
-    }
-    memset(&uo, 0, sizeof(uo));
-    for (size_t i = 0; i < nv; i++) {
-        const dof_partition *v = dof_evidence_partition(o->ev, i);
-        if (v && v->fs)
-            o->fsv[uo.nhost_fs++] = v->fs;
-    }
-    uo.host_fs = o->fsv;
-    uo.flags = a->nomounts ? 0 : DOF_UNION_MOUNTS;
-    if ((rc = dof_union_open(o->ctx, o->host, o->c, &uo, &o->u)) != DOF_OK) {
-        fprintf(stderr, "dof: error: %s\n", dof_errmsg(o->ctx));
-        return dof_status_exit_code(rc);
-    }
-    return -1;
-}
-
-static int
-finish(uopen *o, int ex)
-{
-    if (ex == DOF_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout))) {
-        fprintf(stderr, "dof: error: cannot write the output\n");
-        ex = DOF_EXIT_WARNINGS;
-    }
-    if (ex == DOF_EXIT_OK && o->ctx && dof_warning_count(o->ctx))
-        ex = DOF_EXIT_WARNINGS;
-    uopen_close(o);
-    return ex;
 }
 
 /* ---- formatting ---- */
@@ -280,8 +100,8 @@ put_name(FILE *f, const char *raw, size_t len)
 /* ---- ls ---- */
 
 typedef struct lsctx {
-    const uargs *a;
-    uopen *o;
+    cli *c;
+    int longfmt, recursive, source;
     char *dir; /* canonical-ish path of the directory being listed */
     int err;
     char **subdirs;
@@ -293,7 +113,7 @@ print_entry(lsctx *l, const dof_uentry *e, const char *full, size_t flen)
 {
     FILE *f = stdout;
 
-    if (l->a->longfmt) {
+    if (l->longfmt) {
         char mode[11], t[40];
         size_t n = dof_time_format(e->st.mtime, t, sizeof(t));
         mode_string(&e->st, mode);
@@ -304,15 +124,15 @@ print_entry(lsctx *l, const dof_uentry *e, const char *full, size_t flen)
         put_name(f, full, flen);
     else
         put_name(f, e->name, e->name_len);
-    if (l->a->longfmt && e->st.type == DOF_FT_LNK) {
+    if (l->longfmt && e->st.type == DOF_FT_LNK) {
         char *target = NULL;
-        if (dof_union_readlink(l->o->u, e, &target) == DOF_OK) {
+        if (dof_union_readlink(l->c->u, e, &target) == DOF_OK) {
             fputs(" -> ", f);
             put_name(f, target, strlen(target));
         }
         free(target);
     }
-    if (l->a->source) {
+    if (l->source) {
         char src[512];
         source_string(e->src, src, sizeof(src));
         fprintf(f, "\t%s", src);
@@ -328,7 +148,7 @@ ls_cb(void *arg, const dof_uentry *e)
     char *full = NULL;
     size_t flen = 0;
 
-    if (l->a->recursive) {
+    if (l->recursive) {
         flen = (dl == 1 ? 0 : dl) + 1 + e->name_len;
         full = malloc(flen + 1);
         if (full == NULL) {
@@ -341,7 +161,7 @@ ls_cb(void *arg, const dof_uentry *e)
         full[flen] = '\0';
     }
     print_entry(l, e, full, flen);
-    if (l->a->recursive && e->st.type == DOF_FT_DIR &&
+    if (l->recursive && e->st.type == DOF_FT_DIR &&
         memchr(e->name, '\0', e->name_len) == NULL) {
         if (l->nsub == l->capsub) {
             size_t nc = l->capsub ? l->capsub * 2 : 16;
@@ -376,7 +196,7 @@ ls_dir(lsctx *l, char *dir, unsigned depth)
     l->dir = dir;
     l->subdirs = NULL;
     l->nsub = l->capsub = 0;
-    rc = dof_union_readdir(l->o->u, dir, ls_cb, l);
+    rc = dof_union_readdir(l->c->u, dir, ls_cb, l);
     subs = l->subdirs;
     n = l->nsub;
     if (rc == DOF_OK)
@@ -388,7 +208,7 @@ ls_dir(lsctx *l, char *dir, unsigned depth)
                 rc = r2;
             else if (r2 != DOF_OK)
                 fprintf(stderr, "dof: warning: %s: %s\n", subs[i],
-                        dof_errmsg(l->o->ctx));
+                        dof_errmsg(l->c->ctx));
         }
         free(subs[i]);
     }
@@ -397,100 +217,78 @@ ls_dir(lsctx *l, char *dir, unsigned depth)
 }
 
 int
-dof_cmd_ls(int argc, char **argv)
+cmd_ls(cli *c)
 {
-    uargs a;
-    uopen o;
+    const char *path = c->ops[1];
     lsctx l;
     dof_uentry e;
-    int ex, rc;
+    int rc;
 
-    if ((ex = parse_args(argc, argv, "lRo:qh", usage_ls, 2, &a)) >= 0)
-        return ex;
-    if ((ex = uopen_open(&a, 0, &o)) >= 0) {
-        uopen_close(&o);
-        return ex;
-    }
     memset(&l, 0, sizeof(l));
-    l.a = &a;
-    l.o = &o;
+    l.c = c;
+    l.longfmt = c->opt[CLI_O_LONG] != NULL;
+    l.recursive = c->opt[CLI_O_RECURSIVE] != NULL;
+    l.source = c->opt[CLI_O_SOURCE] != NULL;
     /* like ls(1): a symlink is shown as such with -l, followed to a
      * directory without */
-    rc = dof_union_lookup(o.u, a.path, 0, &e);
-    if (rc == DOF_OK && e.st.type == DOF_FT_LNK && !a.longfmt) {
+    rc = dof_union_lookup(c->u, path, 0, &e);
+    if (rc == DOF_OK && e.st.type == DOF_FT_LNK && !l.longfmt) {
         dof_uentry t;
-        if (dof_union_lookup(o.u, a.path, 1, &t) == DOF_OK &&
+        if (dof_union_lookup(c->u, path, 1, &t) == DOF_OK &&
             t.st.type == DOF_FT_DIR)
             e = t;
-        dof_clear_error(o.ctx);
+        dof_clear_error(c->ctx);
     }
-    if (rc != DOF_OK) {
-        fprintf(stderr, "dof: error: %s\n", dof_errmsg(o.ctx));
-        return finish(&o, dof_status_exit_code(rc));
-    }
+    if (rc != DOF_OK)
+        return cli_status(c, rc);
     if (e.st.type != DOF_FT_DIR) {
         l.dir = (char *)"/";
-        print_entry(&l, &e, a.recursive ? a.path : NULL,
-                    a.recursive ? strlen(a.path) : 0);
-        return finish(&o, DOF_EXIT_OK);
+        print_entry(&l, &e, l.recursive ? path : NULL,
+                    l.recursive ? strlen(path) : 0);
+        return DOF_EXIT_OK;
     }
     {
-        char *dir = strdup(a.path);
+        char *dir = strdup(path);
         size_t dl;
         if (dir == NULL)
-            return finish(&o, DOF_EXIT_EVIDENCE);
+            return cli_error(DOF_EXIT_EVIDENCE, "out of memory");
         dl = strlen(dir);
         while (dl > 1 && dir[dl - 1] == '/')
             dir[--dl] = '\0';
-        if (a.recursive)
+        if (l.recursive)
             rc = ls_dir(&l, dir, 0);
         else {
             l.dir = dir;
-            rc = dof_union_readdir(o.u, dir, ls_cb, &l);
+            rc = dof_union_readdir(c->u, dir, ls_cb, &l);
         }
         free(dir);
     }
-    if (rc != DOF_OK) {
-        fprintf(stderr, "dof: error: %s\n", dof_errmsg(o.ctx));
-        return finish(&o, dof_status_exit_code(rc));
-    }
-    return finish(&o, DOF_EXIT_OK);
+    return cli_status(c, rc);
 }
 
 /* ---- cat ---- */
 
 int
-dof_cmd_cat(int argc, char **argv)
+cmd_cat(cli *c)
 {
-    uargs a;
-    uopen o;
+    const char *path = c->ops[1];
     dof_uentry e;
     static char buf[65536];
     uint64_t off = 0;
-    int ex, rc;
+    int rc;
 
-    if ((ex = parse_args(argc, argv, "o:qh", usage_cat, 2, &a)) >= 0)
-        return ex;
-    if ((ex = uopen_open(&a, 0, &o)) >= 0) {
-        uopen_close(&o);
-        return ex;
-    }
-    rc = dof_union_lookup(o.u, a.path, 1, &e);
-    if (rc != DOF_OK) {
-        fprintf(stderr, "dof: error: %s\n", dof_errmsg(o.ctx));
-        return finish(&o, dof_status_exit_code(rc));
-    }
-    if (e.st.type != DOF_FT_REG) {
-        fprintf(stderr, "dof: error: %s: not a regular file (%s)\n", a.path,
-                type_name(e.st.type));
-        return finish(&o, DOF_EXIT_USAGE);
-    }
+    rc = dof_union_lookup(c->u, path, 1, &e);
+    if (rc != DOF_OK)
+        return cli_status(c, rc);
+    if (e.st.type != DOF_FT_REG)
+        return cli_error(DOF_EXIT_USAGE, "%s: not a regular file (%s)", path,
+                         type_name(e.st.type));
     for (;;) {
         size_t got = 0;
-        rc = dof_union_read(o.u, &e, off, buf, sizeof(buf), &got);
+        rc = dof_union_read(c->u, &e, off, buf, sizeof(buf), &got);
         if (rc != DOF_OK) {
-            fprintf(stderr, "dof: error: %s: %s\n", a.path, dof_errmsg(o.ctx));
-            return finish(&o, dof_status_exit_code(rc));
+            cli_error(0, "%s: %s", path, dof_errmsg(c->ctx));
+            return dof_status_exit_code(rc);
         }
         if (got == 0)
             break;
@@ -498,7 +296,7 @@ dof_cmd_cat(int argc, char **argv)
             break;
         off += got;
     }
-    return finish(&o, DOF_EXIT_OK);
+    return DOF_EXIT_OK;
 }
 
 /* ---- diff ---- */
@@ -511,32 +309,11 @@ typedef struct dchange {
 } dchange;
 
 typedef struct dctx {
-    const uargs *a;
+    int json;
     dchange *v;
     size_t n, cap;
     int oom;
 } dctx;
-
-/* A JSON string of an encoded name (dof_name_encode output is valid
- * UTF-8 without control bytes; quote and backslash are escaped). */
-static void
-json_str(FILE *f, const char *raw, size_t len)
-{
-    char *enc = raw ? dof_name_encode(raw, len, NULL) : NULL;
-
-    if (enc == NULL) {
-        fputs("null", f);
-        return;
-    }
-    fputc('"', f);
-    for (const char *p = enc; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fputc('\\', f);
-        fputc(*p, f);
-    }
-    fputc('"', f);
-    free(enc);
-}
 
 static void
 json_time(FILE *f, int64_t ns)
@@ -575,7 +352,7 @@ render_change(const dof_change *ch)
     source_string(ch->entry.src, src, sizeof(src));
     fprintf(f, "{\"kind\": \"%c\", \"path\": ",
             "CAD"[ch->kind <= 2 ? ch->kind : 0]);
-    json_str(f, ch->path, ch->path_len);
+    cli_json_str(f, ch->path, ch->path_len);
     fprintf(f,
             ", \"type\": \"%s\", \"mode\": \"%s\", \"uid\": %u, "
             "\"gid\": %u, \"size\": %llu, \"inode\": %llu, ",
@@ -583,7 +360,7 @@ render_change(const dof_change *ch)
             (unsigned long long)st->size, (unsigned long long)st->ino);
     json_times(f, st);
     fputs(", \"layer\": ", f);
-    json_str(f, src, strlen(src));
+    cli_json_str(f, src, strlen(src));
     if (ch->kind == DOF_CHANGE_DELETE) {
         const char *slash =
             ch->path_len ? memrchr(ch->path, '/', ch->path_len) : NULL;
@@ -603,7 +380,7 @@ render_change(const dof_change *ch)
             fputs(", \"hidden_by\": \"opaque directory\"", f);
         fputs(", \"parent_dir\": {\"path\": ", f);
         if (plen)
-            json_str(f, ch->path, plen);
+            cli_json_str(f, ch->path, plen);
         else
             fputs("\"/\"", f);
         fputs(", \"mtime\": ", f);
@@ -647,7 +424,7 @@ diff_cb(void *arg, const dof_change *ch)
     memcpy(c->path, ch->path, ch->path_len);
     c->path[ch->path_len] = '\0';
     c->path_len = ch->path_len;
-    if (d->a->json && (c->json = render_change(ch)) == NULL) {
+    if (d->json && (c->json = render_change(ch)) == NULL) {
         free(c->path);
         d->oom = 1;
         return 1;
@@ -668,53 +445,42 @@ cmp_change(const void *pa, const void *pb)
 }
 
 int
-dof_cmd_diff(int argc, char **argv)
+cmd_diff(cli *c)
 {
-    uargs a;
-    uopen o;
     dctx d;
     int ex, rc;
 
-    if ((ex = parse_args(argc, argv, "o:qh", usage_diff, 1, &a)) >= 0)
-        return ex;
-    if ((ex = uopen_open(&a, 1, &o)) >= 0) {
-        uopen_close(&o);
-        return ex;
-    }
     memset(&d, 0, sizeof(d));
-    d.a = &a;
-    rc = dof_union_diff(o.ctx, o.host, o.c, diff_cb, &d);
+    d.json = c->json;
+    rc = dof_union_diff(c->ctx, c->host, c->ct, diff_cb, &d);
     if (rc == DOF_OK && d.oom)
-        rc = dof_set_error(o.ctx, DOF_ERR_NOMEM, "out of memory");
+        rc = dof_set_error(c->ctx, DOF_ERR_NOMEM, "out of memory");
     if (rc != DOF_OK) {
-        fprintf(stderr, "dof: error: %s\n", dof_errmsg(o.ctx));
-        ex = dof_status_exit_code(rc);
+        ex = cli_status(c, rc);
         goto out;
     }
     if (d.n > 1)
         qsort(d.v, d.n, sizeof(*d.v), cmp_change);
-    if (a.json) {
-        char *prov = dof_report_provenance_json(o.ev, a.argc, a.argv);
+    if (d.json) {
         fputs("{\"dof\": ", stdout);
-        fputs(prov ? prov : "null", stdout);
-        free(prov);
+        cli_json_provenance(stdout, c);
         fputs(",\n \"container\": ", stdout);
-        json_str(stdout, o.c->id, strlen(o.c->id));
+        cli_json_str(stdout, c->ct->id, strlen(c->ct->id));
         fputs(",\n \"changes\": [", stdout);
         for (size_t i = 0; i < d.n; i++)
             fprintf(stdout, "%s\n  %s", i ? "," : "", d.v[i].json);
         fputs("\n ],\n \"warnings\": [", stdout);
-        for (size_t i = 0; i < dof_warning_count(o.ctx); i++) {
-            const dof_warning *w = dof_warning_get(o.ctx, i);
+        for (size_t i = 0; i < dof_warning_count(c->ctx); i++) {
+            const dof_warning *w = dof_warning_get(c->ctx, i);
             fprintf(stdout,
                     "%s\n  {\"code\": \"%s\", \"path\": ", i ? "," : "",
                     dof_status_name(w->code));
             if (w->path)
-                json_str(stdout, w->path, strlen(w->path));
+                cli_json_str(stdout, w->path, strlen(w->path));
             else
                 fputs("null", stdout);
             fputs(", \"message\": ", stdout);
-            json_str(stdout, w->message, strlen(w->message));
+            cli_json_str(stdout, w->message, strlen(w->message));
             fputc('}', stdout);
         }
         fputs("]}\n", stdout);
@@ -732,5 +498,5 @@ out:
         free(d.v[i].json);
     }
     free(d.v);
-    return finish(&o, ex);
+    return ex;
 }

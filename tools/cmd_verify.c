@@ -6,31 +6,10 @@
  * differs", then a summary line.  Exit 0 when every check passes, 1
  * with findings.
  */
-#include "cmd_verify.h"
+#include "cli.h"
 
-#include "cmd_export.h"
-
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum { OPT_IMAGE = 256, OPT_ROOT, OPT_JSON, OPT_FAST };
-
-static const char usage[] =
-    "Usage: dof verify-image --image REF|ID [--json] [--fast] "
-    "[--docker-root PATH]\n"
-    "                        [-o SECTOR] [-q] IMAGE\n"
-    "  --image REF|ID      repo:tag, repo@digest, full or prefix ID\n"
-    "  --json              one JSON document\n"
-    "  --fast              headers only: skip the CRC-64 of contents\n"
-    "  --docker-root PATH  only this Docker data root (path on the fs)\n"
-    "  -o, --offset SECTOR one filesystem at this offset (512-byte "
-    "sectors)\n"
-    "  -q, --quiet         no warnings on stderr\n"
-    "Checks that the config's sha256 is the image id, that the layerdb "
-    "ChainIDs\nmatch the diff_ids, and that each layer's files match the "
-    "tar headers (and\ncontent CRC-64) kept in layerdb tar-split.json.gz.  "
-    "Exit 0: all pass; 1: findings.\n";
 
 static const char *
 ts_name(dof_verify_ts t)
@@ -54,10 +33,7 @@ put_name(FILE *f, const char *raw, size_t len)
 static void
 json_opt(FILE *f, const char *s)
 {
-    if (s)
-        dof_xjson_str(f, s, strlen(s));
-    else
-        fputs("null", f);
+    cli_json_str(f, s, s ? strlen(s) : 0);
 }
 
 static void
@@ -128,11 +104,12 @@ print_text(FILE *f, const dof_verify_result *r)
 }
 
 static void
-print_json(FILE *f, const dof_verify_result *r, const dof_ctx *ctx, int argc,
-           char **argv, const dof_evidence *evidence)
+print_json(FILE *f, const dof_verify_result *r, const cli *c)
 {
+    const dof_ctx *ctx = c->ctx;
+
     fputs("{\"dof\": ", f);
-    dof_xjson_provenance(f, argc, argv, evidence);
+    cli_json_provenance(f, c);
     fputs(",\n \"image\": ", f);
     json_opt(f, r->image->id);
     fprintf(f, ",\n \"config_sha256_ok\": %s,\n \"ok\": %s,\n",
@@ -162,7 +139,7 @@ print_json(FILE *f, const dof_verify_result *r, const dof_ctx *ctx, int argc,
         for (size_t k = 0; k < vl->nmismatches; k++) {
             const dof_verify_mismatch *m = &vl->mismatches[k];
             fprintf(f, "%s\n    {\"path\": ", k ? "," : "");
-            dof_xjson_str(f, m->path, m->path_len);
+            cli_json_str(f, m->path, m->path_len);
             fprintf(f, ", \"field\": \"%s\", \"tar\": ", m->field);
             json_opt(f, m->tar);
             fputs(", \"disk\": ", f);
@@ -185,71 +162,20 @@ print_json(FILE *f, const dof_verify_result *r, const dof_ctx *ctx, int argc,
 }
 
 int
-dof_cmd_verify_image(int argc, char **argv)
+cmd_verify_image(cli *c)
 {
-    static const struct option longopts[] = {
-        {"image", required_argument, NULL, OPT_IMAGE},
-        {"docker-root", required_argument, NULL, OPT_ROOT},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"fast", no_argument, NULL, OPT_FAST},
-        {"offset", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    dof_xargs a;
-    dof_xopen o;
     dof_verify_result *r = NULL;
-    int opt, ex, json = 0, fast = 0, rc;
+    int ex, rc;
 
-    memset(&a, 0, sizeof(a));
-    a.offset = -1;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
-        switch (opt) {
-        case OPT_IMAGE: a.imageref = optarg; break;
-        case OPT_ROOT: a.root = optarg; break;
-        case OPT_JSON: json = 1; break;
-        case OPT_FAST: fast = 1; break;
-        case 'o': {
-            char *end;
-            long long v = strtoll(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || v < 0)
-                goto usage;
-            a.offset = v;
-            break;
-        }
-        case 'q': a.quiet = 1; break;
-        case 'h': fputs(usage, stdout); return DOF_EXIT_OK;
-        default: goto usage;
-        }
-    }
-    if (a.imageref == NULL || argc - optind != 1)
-        goto usage;
-    a.image = argv[optind];
-    if ((ex = dof_xopen_open(&a, &o)) >= 0) {
-        dof_xopen_close(&o);
-        return ex;
-    }
-    rc = dof_verify_image(o.ctx, o.img, fast ? 0 : DOF_VERIFY_CONTENT, &r);
-    if (rc != DOF_OK) {
-        fprintf(stderr, "dof: error: %s\n", dof_errmsg(o.ctx));
-        ex = dof_status_exit_code(rc);
-        goto done;
-    }
-    if (json)
-        print_json(stdout, r, o.ctx, argc, argv, o.ev);
+    rc = dof_verify_image(c->ctx, c->img,
+                          c->opt[CLI_O_FAST] ? 0 : DOF_VERIFY_CONTENT, &r);
+    if (rc != DOF_OK)
+        return cli_status(c, rc);
+    if (c->json)
+        print_json(stdout, r, c);
     else
         print_text(stdout, r);
     ex = r->nfindings ? DOF_EXIT_WARNINGS : DOF_EXIT_OK;
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "dof: error: cannot write the output\n");
-        ex = DOF_EXIT_WARNINGS;
-    }
-done:
     dof_verify_result_free(r);
-    dof_xopen_close(&o);
     return ex;
-usage:
-    fputs(usage, stderr);
-    return DOF_EXIT_USAGE;
 }
