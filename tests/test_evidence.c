@@ -381,6 +381,56 @@ test_addresses(dof_ctx *ctx)
        "-o with --volume p1: DOF_ERR_ARG (%s)", dof_errmsg(ctx));
 }
 
+/* dof status of gap.raw: each volume's address in text and JSON, with
+ * its offset_bytes, length_bytes and filesystem. */
+static void
+test_status(dof_ctx *ctx)
+{
+    dof_evidence *ev = NULL;
+    dof_report_opts o;
+    char *buf = NULL, want[256];
+    size_t len = 0;
+    FILE *f;
+
+    if (dof_evidence_open(ctx, F("gap.raw"), -1, &ev) != DOF_OK) {
+        ok(0, "status: gap.raw opens");
+        return;
+    }
+    for (int json = 0; json < 2; json++) {
+        f = open_memstream(&buf, &len);
+        dof_report_opts_init(&o);
+        o.out = f;
+        o.json = json;
+        dof_report_status(ctx, &o, ev, NULL);
+        fclose(f);
+        if (json) {
+            size_t k = 0; /* the JSON without its indentation */
+            for (size_t i = 0; i < len; i++)
+                if (buf[i] != ' ' && buf[i] != '\n')
+                    buf[k++] = buf[i];
+            buf[k] = '\0';
+            snprintf(want, sizeof(want),
+                     "{\"index\":0,\"address\":\"p2\",\"offset_bytes\":%s,"
+                     "\"length_bytes\":12582912,\"description\":\"data\","
+                     "\"signature\":\"ext4\",\"filesystem\":\"ext4\",",
+                     T("gap_p2"));
+            ok(strstr(buf, want) != NULL, "status --json: volume p2: %s",
+               want);
+            ok(strstr(buf, "\"address\":\"p4\"") != NULL,
+               "status --json: volume p4");
+        }
+        else {
+            snprintf(want, sizeof(want),
+                     "Volume p2 at byte offset %s (12582912 bytes): ext4",
+                     T("gap_p2"));
+            ok(strstr(buf, want) != NULL, "status text: %s", want);
+        }
+        free(buf);
+        buf = NULL;
+    }
+    dof_evidence_close(ev);
+}
+
 /* ---- E01 with damaged chunks ---- */
 
 static unsigned char *
@@ -709,6 +759,7 @@ main(void)
     check_gpt(ctx, "gpt.vhd", "vhd");
     test_more(ctx);
     test_addresses(ctx);
+    test_status(ctx);
     test_e01_damage();
 
     dof_ctx_free(ctx);
