@@ -8,9 +8,11 @@
 #include <time.h>
 
 /* One migration step: run on a case at version `from` to bring it to
- * from + 1.  Step 0 creates the schema.  A future schema change appends
- * a step (e.g. {1, "ALTER TABLE containers ADD COLUMN ...;"}) and bumps
- * DOF_CASE_SCHEMA_VERSION; never edit a shipped step. */
+ * from + 1.  Step 0 creates the current schema (schema.sql, always the
+ * latest) on a new case, which is then at DOF_CASE_SCHEMA_VERSION.  A
+ * schema change edits schema.sql, appends a step that brings the
+ * previous version's cases to it, and bumps DOF_CASE_SCHEMA_VERSION;
+ * never edit a shipped step. */
 typedef struct case_migration {
     int from;
     const char *sql; /* NULL: the schema (schema.sql) */
@@ -18,6 +20,9 @@ typedef struct case_migration {
 
 static const case_migration migrations[] = {
     {0, NULL},
+    /* 2: partitions are named by their address (p2, 0, dir); rows
+     * ingested by schema 1 keep NULL until re-ingested */
+    {1, "ALTER TABLE volumes ADD COLUMN address TEXT;"},
 };
 
 int
@@ -103,7 +108,7 @@ migrate(dof_ctx *ctx, sqlite3 *db, const char *path)
                       "migrating the schema");
         if (rc != DOF_OK)
             goto fail;
-        v++;
+        v = migrations[i].sql ? v + 1 : DOF_CASE_SCHEMA_VERSION;
     }
     if (v != DOF_CASE_SCHEMA_VERSION) {
         rc = dof_set_error(ctx, DOF_ERR_DB,
