@@ -906,7 +906,7 @@ DOF_API int dof_union_diff(dof_ctx *ctx, const dof_host *host,
  * 6). */
 typedef struct dof_case dof_case;
 
-#define DOF_CASE_SCHEMA_VERSION 2
+#define DOF_CASE_SCHEMA_VERSION 3
 #define DOF_CASE_CREATE 0x1u   /* create the file if missing */
 #define DOF_CASE_READONLY 0x2u /* open read-only (no migration) */
 

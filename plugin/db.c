@@ -8,10 +8,11 @@
 #include <time.h>
 
 /* One migration step: run on a case at version `from` to bring it to
- * from + 1.  Step 0 creates the schema.  A future schema change appends
- * a step (e.g. {1, "ALTER TABLE containers ADD COLUMN ...;"}), puts the
- * same columns in schema.sql and bumps DOF_CASE_SCHEMA_VERSION; never edit
- * a shipped step. */
+ * from + 1.  Step 0 creates the current schema (schema.sql, always the
+ * latest) on a new case, which is then at DOF_CASE_SCHEMA_VERSION.  A
+ * schema change edits schema.sql, appends a step that brings the
+ * previous version's cases to it, and bumps DOF_CASE_SCHEMA_VERSION;
+ * never edit a shipped step. */
 typedef struct case_migration {
     int from;
     const char *sql; /* NULL: the schema (schema.sql) */
@@ -19,8 +20,11 @@ typedef struct case_migration {
 
 static const case_migration migrations[] = {
     {0, NULL},
-    /* 1 -> 2: the new container and image fields of dof_fields.h */
-    {1, "ALTER TABLE containers ADD COLUMN engine TEXT;"
+    /* 2: partitions are named by their address (p2, 0, dir); rows
+     * ingested by schema 1 keep NULL until re-ingested */
+    {1, "ALTER TABLE volumes ADD COLUMN address TEXT;"},
+    /* 3: the new container and image fields of dof_fields.h */
+    {2, "ALTER TABLE containers ADD COLUMN engine TEXT;"
         "ALTER TABLE containers ADD COLUMN store TEXT;"
         "ALTER TABLE containers ADD COLUMN namespace TEXT;"
         "ALTER TABLE containers ADD COLUMN pod_name TEXT;"

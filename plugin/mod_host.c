@@ -6,8 +6,8 @@
 
 static const char SQL_VOL[] =
     "INSERT INTO volumes (evidence_id, vol_index, volume_offset_bytes, "
-    "length_bytes, description, signature, note, fs_type, needs_recovery) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    "length_bytes, description, signature, note, fs_type, needs_recovery, "
+    "address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 static const char SQL_ROOT[] =
     "INSERT INTO data_roots (evidence_id, root_key, volume_index, "
     "volume_offset_bytes, inode, path, found_by, driver, engine_version, "
@@ -66,6 +66,7 @@ run(dof_ing *ing)
         ing_bind_text(st, 8, v->fs ? dof_fs_type_name(v->fs) : NULL);
         if (v->fs)
             ing_bind_i64(st, 9, dof_fs_needs_recovery(v->fs));
+        ing_bind_text(st, 10, v->address);
         if ((rc = ing_step(ing, st)) != DOF_OK)
             return rc;
     }

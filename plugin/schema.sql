@@ -1,4 +1,4 @@
--- schema.sql - the dof case database, schema version 1 (doc/schema.md).
+-- schema.sql - the dof case database, schema version 2 (doc/schema.md).
 --
 -- Compiled into libdof (plugin/schema_sql.c is generated from this file
 -- by a sed rule in Makefile.am); dof_case_open() runs it on a new case.
@@ -61,6 +61,8 @@ CREATE TABLE volumes (
     note TEXT,
     fs_type TEXT,
     needs_recovery INTEGER,
+    -- p2, 0, dir (dof_partition.address); last: added by schema 2
+    address TEXT,
     PRIMARY KEY (evidence_id, vol_index)
 );
 

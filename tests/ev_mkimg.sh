@@ -7,13 +7,21 @@
 #   e01.E01...    gpt.raw as EnCase 6, 1 MiB segments
 #   gpt.vmdk gpt.vhd gpt.qcow2   qemu-img conversions
 #   trunc.raw     gpt.raw cut in the middle of p1
-#   truth         KEY=VALUE: partition offsets (sgdisk), md5 (md5sum)
+#   gap.raw       GPT using entries 2 and 4 only (fs.raw in entry 2)
+#   gaptrunc.raw  gap.raw up to its first partition (TSK refuses the GPT)
+#   dos.raw       DOS: primaries 1 and 3, extended 2, logical partitions
+#                 whose chain order is not their disk order (fs.raw in
+#                 the first logical one, an LVM2 label in the second);
+#                 only when sfdisk is installed
+#   truth         KEY=VALUE: partition offsets (sgdisk), md5 (md5sum),
+#                 gap_pN / dos_pN: byte offset of the partition Linux
+#                 calls N (sgdisk -p, sfdisk -d)
 set -eu
 out=$1
 mkdir -p "$out"
 cd "$out"
 rm -rf tree fs.raw gpt.raw split.* e01.* gpt.vmdk gpt.vhd gpt.qcow2 \
-    trunc.raw truth
+    trunc.raw gap.raw gaptrunc.raw dos.raw truth
 mkdir tree
 printf 'evidence-ok\n' > tree/marker.txt
 head -c 3145728 /dev/urandom > tree/random.bin
@@ -41,6 +49,27 @@ qemu-img convert -f raw -O vpc gpt.raw gpt.vhd
 qemu-img convert -f raw -O qcow2 gpt.raw gpt.qcow2
 head -c $((p1 * 512 + 6 * 1024 * 1024)) gpt.raw > trunc.raw
 
+# GPT with unused entries 1 and 3
+truncate -s 24M gap.raw
+sgdisk -o -n 2:2048:+12M -t 2:8300 -c 2:data -n 4:0:+4M -t 4:8e00 \
+    gap.raw >/dev/null
+gap2=$(sgdisk -i 2 gap.raw | sed -n 's/^First sector: \([0-9]*\).*/\1/p')
+dd if=fs.raw of=gap.raw bs=512 seek="$gap2" conv=notrunc status=none
+head -c $((gap2 * 512 - 512)) gap.raw > gaptrunc.raw
+
+# DOS: the chain holds the logical partition at 61440 first, then the
+# one at 12288 (sfdisk keeps the order it is given)
+if command -v sfdisk >/dev/null 2>&1; then
+    truncate -s 48M dos.raw
+    printf '%s\n' 'label: dos' 'start=2048, size=8192, type=83' \
+        'start=10240, size=81920, type=5' 'start=92160, size=4096, type=83' \
+        'start=61440, size=24576, type=83' 'start=12288, size=8192, type=8e' |
+        sfdisk -q dos.raw >/dev/null
+    dd if=fs.raw of=dos.raw bs=512 seek=61440 conv=notrunc status=none
+    printf 'LABELONE' | dd of=dos.raw bs=1 seek=$((12288 * 512 + 512)) \
+        conv=notrunc status=none
+fi
+
 {
     echo "p1=$((p1 * 512))"
     echo "p2=$((p2 * 512))"
@@ -51,4 +80,10 @@ head -c $((p1 * 512 + 6 * 1024 * 1024)) gpt.raw > trunc.raw
     echo "md5=$(md5sum gpt.raw | cut -d' ' -f1)"
     echo "sha1=$(sha1sum gpt.raw | cut -d' ' -f1)"
     echo "e01_segments=$(ls e01.E* | wc -l)"
+    sgdisk -p gap.raw | awk '$1 ~ /^[0-9]+$/ { print "gap_p" $1 "=" $2 * 512 }'
+    if [ -f dos.raw ]; then
+        sfdisk -d dos.raw | sed -n \
+            's/^dos\.raw\([0-9]*\) : start= *\([0-9]*\),.*type=\([0-9a-f]*\).*/\1 \2 \3/p' |
+            awk '$3 != "5" { print "dos_p" $1 "=" $2 * 512 }'
+    fi
 } > truth

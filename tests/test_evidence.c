@@ -98,6 +98,8 @@ check_gpt(dof_ctx *ctx, const char *file, const char *format)
     ok(v && v->fs && strcmp(v->signature, "ext4") == 0 && v->note == NULL,
        "%s: p1 ext4 at %s", file, T("p1"));
     ok(v && strcmp(v->desc, "rootfs") == 0, "%s: p1 name", file);
+    ok(v && v->address && strcmp(v->address, "p1") == 0, "%s: p1 address",
+       file);
     ok(marker_ok(v), "%s: marker readable through p1", file);
     v = vol_at(ev, TU("p2"));
     ok(v && !v->fs && strcmp(v->signature, "lvm2") == 0 && v->note &&
@@ -110,6 +112,11 @@ check_gpt(dof_ctx *ctx, const char *file, const char *format)
     v = vol_at(ev, TU("p4"));
     ok(v && !v->fs && strcmp(v->signature, "unknown") == 0 && v->note,
        "%s: p4 empty noted", file);
+    ok(v && v->address && strcmp(v->address, "p4") == 0, "%s: p4 address",
+       file);
+    ok(dof_evidence_partition_find(ev, "p3") == vol_at(ev, TU("p3")) &&
+           vol_at(ev, TU("p3")) != NULL,
+       "%s: partition_find p3", file);
     if (strcmp(format, "ewf") == 0) {
         is_str(dof_evidence_stored_md5(ev), T("md5"), "%s: stored md5", file);
     }
@@ -221,6 +228,207 @@ test_more(dof_ctx *ctx)
                "e01: stored sha1 (ewfacquire -d sha1)");
     dof_evidence_close(ev);
     dof_evidence_close(ev2);
+}
+
+/* Every partition of file has the address Linux gives it: its offset is
+ * truth's PREFIX_ADDRESS (sgdisk -p / sfdisk -d), and there are n. */
+static dof_evidence *
+check_addresses(dof_ctx *ctx, const char *file, const char *prefix, size_t n)
+{
+    dof_evidence *ev = NULL;
+    int rc = dof_evidence_open(ctx, F(file), -1, &ev);
+    size_t good = 0;
+
+    is_int(rc, DOF_OK, "%s: opens (%s)", file, dof_errmsg(ctx));
+    if (ev == NULL)
+        return NULL;
+    is_int(dof_evidence_partition_count(ev), n, "%s: %zu partitions", file, n);
+    for (size_t i = 0; i < dof_evidence_partition_count(ev); i++) {
+        const dof_partition *v = dof_evidence_partition(ev, i);
+        char key[64];
+        snprintf(key, sizeof(key), "%s_%s", prefix, v->address);
+        if (*T(key) != '\0' && TU(key) == v->offset_bytes)
+            good++;
+        else
+            printf("# %s: %s at %llu, truth %s\n", file, v->address,
+                   (unsigned long long)v->offset_bytes, T(key));
+    }
+    is_int(good, n, "%s: every address names the partition Linux does", file);
+    return ev;
+}
+
+/* Open file with only `volume`: DOF_OK and that one partition, or rc. */
+static dof_evidence *
+open_volume(dof_ctx *ctx, const char *file, int64_t off, const char *volume)
+{
+    dof_evidence_opts o;
+    dof_evidence *ev = NULL;
+
+    dof_evidence_opts_init(&o);
+    o.offset_sectors = off;
+    o.volume = volume;
+    dof_evidence_open_opts(ctx, F(file), &o, &ev);
+    return ev;
+}
+
+static void
+test_addresses(dof_ctx *ctx)
+{
+    dof_evidence *ev;
+    const dof_partition *v;
+    size_t w0;
+    int rc;
+
+    /* GPT with unused entries 1 and 3: p2 and p4 */
+    ev = check_addresses(ctx, "gap.raw", "gap", 2);
+    v = dof_evidence_partition_find(ev, "p2");
+    ok(marker_ok(v), "gap.raw: marker through p2");
+    ok(dof_evidence_partition_find(ev, "p1") == NULL &&
+           dof_evidence_partition_find(ev, "p3") == NULL,
+       "gap.raw: no p1, no p3");
+    dof_evidence_close(ev);
+
+    /* the same table read by dof's own GPT reader (TSK refuses it) */
+    w0 = dof_warning_count(ctx);
+    ev = check_addresses(ctx, "gaptrunc.raw", "gap", 2);
+    {
+        int fallback = 0;
+        for (size_t i = w0; i < dof_warning_count(ctx); i++)
+            fallback |= strstr(dof_warning_get(ctx, i)->message,
+                               "taken from the primary GPT by dof") != NULL;
+        ok(fallback, "gaptrunc.raw: read by dof's GPT reader");
+    }
+    is_str(ev ? dof_evidence_vs_type(ev) : "", "gpt", "gaptrunc.raw: gpt");
+    dof_evidence_close(ev);
+
+    /* DOS: primaries p1 p3, logical p5 p6 in chain order */
+    if (*T("dos_p5") == '\0') {
+        ok(1, "# SKIP sfdisk missing: no dos.raw");
+    }
+    else {
+        ev = check_addresses(ctx, "dos.raw", "dos", 4);
+        is_str(ev ? dof_evidence_vs_type(ev) : "", "dos", "dos.raw: dos");
+        ok(marker_ok(dof_evidence_partition_find(ev, "p5")),
+           "dos.raw: marker through p5 (first in the chain, not on disk)");
+        v = dof_evidence_partition_find(ev, "p6");
+        ok(v && strcmp(v->signature, "lvm2") == 0, "dos.raw: p6 is LVM2");
+        dof_evidence_close(ev);
+        ev = open_volume(ctx, "dos.raw", -1, "p6");
+        ok(ev && dof_evidence_partition_count(ev) == 1 &&
+               strcmp(dof_evidence_partition(ev, 0)->address, "p6") == 0 &&
+               dof_evidence_partition(ev, 0)->offset_bytes == TU("dos_p6"),
+           "dos.raw --volume p6: only p6");
+        dof_evidence_close(ev);
+    }
+
+    /* bare filesystem, -o, directory */
+    dof_evidence_open(ctx, F("fs.raw"), -1, &ev);
+    is_str(ev ? dof_evidence_partition(ev, 0)->address : "", "0",
+           "bare fs: address 0");
+    dof_evidence_close(ev);
+    ev = NULL;
+    dof_evidence_open(ctx, F("gpt.raw"), (int64_t)TU("p1_sectors"), &ev);
+    is_str(ev ? dof_evidence_partition(ev, 0)->address : "", "0",
+           "-o: address 0");
+    dof_evidence_close(ev);
+    ev = NULL;
+    dof_evidence_open(ctx, F("tree"), -1, &ev);
+    is_str(ev ? dof_evidence_partition(ev, 0)->address : "", "dir",
+           "directory: address dir");
+    dof_evidence_close(ev);
+
+    /* --volume opens that partition only */
+    w0 = dof_warning_count(ctx);
+    ev = open_volume(ctx, "gpt.raw", -1, "p1");
+    ok(ev && dof_evidence_partition_count(ev) == 1 &&
+           strcmp(dof_evidence_partition(ev, 0)->address, "p1") == 0 &&
+           marker_ok(dof_evidence_partition(ev, 0)),
+       "--volume p1: only p1, opened");
+    is_int(dof_warning_count(ctx) - w0, 0,
+           "--volume p1: the LVM2 and XFS partitions are not probed");
+    dof_evidence_close(ev);
+    ev = open_volume(ctx, "gap.raw", -1, "p4");
+    ok(ev && dof_evidence_partition_count(ev) == 1 &&
+           dof_evidence_partition(ev, 0)->offset_bytes == TU("gap_p4") &&
+           dof_evidence_partition_find(ev, "p2") == NULL,
+       "gap.raw --volume p4: only p4");
+    dof_evidence_close(ev);
+
+    /* an address the evidence does not have */
+    ev = open_volume(ctx, "gpt.raw", -1, "p9");
+    rc = dof_errcode(ctx);
+    ok(ev == NULL && rc == DOF_ERR_ARG, "--volume p9: DOF_ERR_ARG");
+    ok(strstr(dof_errmsg(ctx), "p9") &&
+           strstr(dof_errmsg(ctx), "p1, p2, p3, p4"),
+       "--volume p9: the message lists the addresses (%s)", dof_errmsg(ctx));
+    ev = open_volume(ctx, "fs.raw", -1, "p1");
+    ok(ev == NULL && dof_errcode(ctx) == DOF_ERR_ARG &&
+           strstr(dof_errmsg(ctx), "it has: 0"),
+       "bare fs --volume p1: DOF_ERR_ARG, has 0 (%s)", dof_errmsg(ctx));
+    ev = open_volume(ctx, "tree", -1, "p1");
+    ok(ev == NULL && dof_errcode(ctx) == DOF_ERR_ARG,
+       "directory --volume p1: DOF_ERR_ARG (%s)", dof_errmsg(ctx));
+
+    /* -o with --volume 0 */
+    ev = open_volume(ctx, "gpt.raw", (int64_t)TU("p1_sectors"), "0");
+    ok(ev && dof_evidence_partition_count(ev) == 1 &&
+           marker_ok(dof_evidence_partition(ev, 0)),
+       "-o with --volume 0: the filesystem at the offset");
+    dof_evidence_close(ev);
+    ev = open_volume(ctx, "gpt.raw", (int64_t)TU("p1_sectors"), "p1");
+    ok(ev == NULL && dof_errcode(ctx) == DOF_ERR_ARG &&
+           strstr(dof_errmsg(ctx), "it has: 0"),
+       "-o with --volume p1: DOF_ERR_ARG (%s)", dof_errmsg(ctx));
+}
+
+/* dof status of gap.raw: each volume's address in text and JSON, with
+ * its offset_bytes, length_bytes and filesystem. */
+static void
+test_status(dof_ctx *ctx)
+{
+    dof_evidence *ev = NULL;
+    dof_report_opts o;
+    char *buf = NULL, want[256];
+    size_t len = 0;
+    FILE *f;
+
+    if (dof_evidence_open(ctx, F("gap.raw"), -1, &ev) != DOF_OK) {
+        ok(0, "status: gap.raw opens");
+        return;
+    }
+    for (int json = 0; json < 2; json++) {
+        f = open_memstream(&buf, &len);
+        dof_report_opts_init(&o);
+        o.out = f;
+        o.json = json;
+        dof_report_status(ctx, &o, ev, NULL);
+        fclose(f);
+        if (json) {
+            size_t k = 0; /* the JSON without its indentation */
+            for (size_t i = 0; i < len; i++)
+                if (buf[i] != ' ' && buf[i] != '\n')
+                    buf[k++] = buf[i];
+            buf[k] = '\0';
+            snprintf(want, sizeof(want),
+                     "{\"index\":0,\"address\":\"p2\",\"offset_bytes\":%s,"
+                     "\"length_bytes\":12582912,\"description\":\"data\","
+                     "\"signature\":\"ext4\",\"filesystem\":\"ext4\",",
+                     T("gap_p2"));
+            ok(strstr(buf, want) != NULL, "status --json: volume p2: %s",
+               want);
+            ok(strstr(buf, "\"address\":\"p4\"") != NULL,
+               "status --json: volume p4");
+        }
+        else {
+            snprintf(want, sizeof(want),
+                     "Volume p2 at byte offset %s (12582912 bytes): ext4",
+                     T("gap_p2"));
+            ok(strstr(buf, want) != NULL, "status text: %s", want);
+        }
+        free(buf);
+        buf = NULL;
+    }
+    dof_evidence_close(ev);
 }
 
 /* ---- E01 with damaged chunks ---- */
@@ -550,6 +758,8 @@ main(void)
     check_gpt(ctx, "gpt.vmdk", "vmdk");
     check_gpt(ctx, "gpt.vhd", "vhd");
     test_more(ctx);
+    test_addresses(ctx);
+    test_status(ctx);
     test_e01_damage();
 
     dof_ctx_free(ctx);

@@ -84,7 +84,12 @@ def test_good(tmp, synth):
     ic, fk = checks(db)
     ok(ic, "integrity_check ok")
     ok(fk == [], "foreign_key_check empty", fk)
-    ok(q(db, "PRAGMA user_version") == [(2,)], "user_version 2")
+    ok(q(db, "PRAGMA user_version") == [(3,)], "user_version 3")
+    want = mmls_addresses(good)
+    got = q(db, "SELECT address, volume_offset_bytes FROM volumes "
+            "ORDER BY vol_index")
+    ok(want is not None and sorted(got) == sorted(want),
+       "volumes: addresses as TSK's mmls numbers them", (got, want))
     # evidence + computed hashes
     md5 = hashlib.md5(open(good, "rb").read()).hexdigest()
     ok(q(db, "SELECT computed_md5, status FROM evidence") == [(md5, "ok")],
@@ -214,6 +219,60 @@ def test_good(tmp, synth):
     ok(r.returncode == 6 and "newer" in r.stderr, "newer schema: exit 6",
        r.stderr)
     return db
+
+
+def mmls_addresses(img):
+    """[(address, byte offset)] from TSK's mmls: GPT entry / DOS primary
+    slot i is p(i+1) (the synthetic hosts have no logical partitions);
+    no partition table: ("0", 0).  None if mmls is missing."""
+    try:
+        r = subprocess.run(["mmls", img], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    except OSError:
+        return None
+    if r.returncode != 0:
+        return [("0", 0)]
+    out = []
+    for line in r.stdout.splitlines():
+        m = re.match(r"\d+:\s+(?:\d+:)?(\d+)\s+(\d+)\s", line)
+        if m:
+            out.append(("p%d" % (int(m.group(1)) + 1), int(m.group(2)) * 512))
+    return out
+
+
+def test_migrate(tmp, synth):
+    """A case written by schema 1 (the shipped plugin/schema.sql of dof
+    0.1, kept in tests/data/casedb) is upgraded in place by an ingest."""
+    db = os.path.join(tmp, "v1.db")
+    con = sqlite3.connect(db)
+    con.executescript(open(os.path.join(SRC, "tests", "data", "casedb",
+                                        "schema-v1.sql")).read())
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.execute("INSERT INTO evidence (id, path, status) VALUES "
+                "(1, '/old/host.raw', 'ok')")
+    con.execute("INSERT INTO volumes (evidence_id, vol_index, "
+                "volume_offset_bytes, fs_type) VALUES (1, 0, 1048576, 'ext4')")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    good = os.path.join(synth, "good.raw")
+    r = run("ingest", "--db", db, good)
+    ok(r.returncode in (0, 1), "v1 case: ingest into it (exit %d)" %
+       r.returncode, r.stderr)
+    ok(q(db, "PRAGMA user_version") == [(3,)], "v1 case: now user_version 3")
+    ok(q(db, "SELECT value FROM meta WHERE key = 'schema_version'") ==
+       [("3",)], "v1 case: meta schema_version 3")
+    ok(q(db, "SELECT volume_offset_bytes, fs_type, address FROM volumes "
+         "WHERE evidence_id = 1") == [(1048576, "ext4", None)],
+       "v1 case: the old row is kept, address NULL")
+    got = q(db, "SELECT v.address, v.volume_offset_bytes FROM volumes v "
+            "JOIN evidence e ON e.id = v.evidence_id WHERE e.path = ?",
+            (os.path.abspath(good),))
+    want = mmls_addresses(good)
+    ok(want is not None and sorted(got) == sorted(want),
+       "v1 case: the new item's volumes have addresses", (got, want))
+    ic, fk = checks(db)
+    ok(ic and fk == [], "v1 case: integrity and foreign keys", fk)
 
 
 def test_formats(tmp, synth):
@@ -440,6 +499,7 @@ def main():
             print("1..0 # SKIP make-synth.sh failed: %s" % r.stdout[-200:])
             return 0
         db = test_good(tmp, synth)
+        test_migrate(tmp, synth)
         test_formats(tmp, synth)
         test_corrupt_config(tmp, synth)
         test_batch(tmp, synth)

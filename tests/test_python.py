@@ -297,12 +297,28 @@ def check_stores(v, img, host):
          [(s["engine"], s["path"], s["volume"], s["read"], s["reason"],
            s["rootless_user"]) for s in st["stores"]],
          "%s: stores() are status.stores" % v)
+def mmls_addresses(img):
+    """[(address, byte offset)] from TSK's mmls (GPT entry / DOS primary
+    slot i is p(i+1)); no partition table: [("0", 0)]."""
+    r = subprocess.run(["mmls", img], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        return [("0", 0)]
+    out = []
+    for line in r.stdout.splitlines():
+        m = re.match(r"\d+:\s+(?:\d+:)?(\d+)\s+(\d+)\s", line)
+        if m:
+            out.append(("p%d" % (int(m.group(1)) + 1), int(m.group(2)) * 512))
+    return sorted(out)
 
 
 for v in VARIANTS:
     img = corpus.raw(v)
     with dof.open(img) as ev:
         info = ev.info()
+        t.eq(sorted((x["address"], x["offset_bytes"]) for x in ev.volumes()),
+             mmls_addresses(img),
+             "%s: volumes() addresses as TSK's mmls numbers them" % v)
         t.eq((info["path"], info["size_bytes"]), (img, os.path.getsize(img)),
              "%s: evidence path and size" % v)
         try:

@@ -344,6 +344,7 @@ volume_part_dict(const void *p)
     if (d == NULL)
         return NULL;
     S("index", PyLong_FromUnsignedLong(v->index));
+    S("address", py_str(v->address));
     S("offset_bytes", py_u64(v->offset_bytes));
     S("length_bytes", py_u64(v->length_bytes));
     S("description", py_str(v->desc));

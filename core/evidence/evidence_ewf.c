@@ -8,16 +8,12 @@
  * read as zeros, and each newly damaged range becomes one warning naming
  * the E01 and the bytes, so the examiner knows which bytes not to trust.
  */
-#include "fs/fs_private.h"
+#include "evidence/evidence_private.h"
 
 #include <libewf.h>
 #include <stdlib.h>
 
 #define EWF_MAX_WARNINGS 32u /* damaged ranges named one by one */
-
-TSK_IMG_INFO *dof_evidence_ewf_open(dof_ctx *ctx, const char *path,
-                                    dof_arena *arena, const char **md5,
-                                    const char **sha1);
 
 typedef struct ewf_range {
     uint64_t first, end; /* sectors, end exclusive */

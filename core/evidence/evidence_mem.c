@@ -2,14 +2,9 @@
  * evidence_mem.c - evidence held in memory, served to TSK through
  * tsk_img_open_external (no copy, no file): dof_evidence_open_mem.
  */
-#include "fs/fs_private.h"
+#include "evidence/evidence_private.h"
 
 #include <stdlib.h>
-
-/* core/evidence.c */
-int dof_evidence_open_img(dof_ctx *ctx, const char *name, const char *fmt,
-                          TSK_IMG_INFO *img, int64_t offset_sectors,
-                          dof_evidence **out);
 
 /* TSK's external image: TSK_IMG_INFO first, then our fields. */
 typedef struct mem_img {

@@ -87,7 +87,7 @@ dof_fs *dof_fs_new(dof_ctx *ctx, const dof_fs_ops *ops, void *impl);
 /* Close a filesystem (the evidence layer owns them). Accepts NULL. */
 void dof_fs_close(dof_fs *fs);
 
-/* ---- constructors (called by core/evidence.c) ---- */
+/* ---- constructors (called by core/evidence/ and the probe table) ---- */
 
 /* ext2/3/4 at byte offset `offset` of an open image. */
 int dof_fs_ext_open(dof_ctx *ctx, TSK_IMG_INFO *img, uint64_t offset,
@@ -98,6 +98,40 @@ int dof_fs_dir_open(dof_ctx *ctx, const char *path, dof_fs **out);
  * targets' in-memory trees).  Takes fs: closed on failure too. */
 int dof_evidence_open_fs(dof_ctx *ctx, const char *name, dof_fs *fs,
                          dof_evidence **out);
+
+/* ---- core/fs/fs_probe.c: the filesystem probe table ---- */
+
+/* Bytes of a volume's start the probes look at (btrfs: 64 KiB + 72). */
+#define DOF_FS_PROBE_BYTES (68u * 1024u)
+
+typedef struct dof_fs_kind dof_fs_kind;
+
+/* What a volume's first bytes say. */
+typedef struct dof_fs_probe_result {
+    const char *signature;   /* "ext4", "xfs", "lvm2", ..., "unknown" */
+    const char *note;        /* why it cannot be read, or NULL */
+    uint64_t fs_bytes;       /* the filesystem's own size, 0 if unknown */
+    int openable;            /* kind->open may be called */
+    const dof_fs_kind *kind; /* the matching row, or NULL */
+} dof_fs_probe_result;
+
+/* One row of the table. */
+struct dof_fs_kind {
+    const char *name;
+    /* 1 if b (the volume's first n bytes) holds this kind; may refine
+     * r (signature, note, fs_bytes, openable). */
+    int (*probe)(const unsigned char *b, size_t n, dof_fs_probe_result *r);
+    /* Open it at byte offset off of img, or NULL: not supported yet. */
+    int (*open)(dof_ctx *ctx, TSK_IMG_INFO *img, uint64_t off, dof_fs **out);
+    const char *note; /* when open is NULL: why it is not read */
+    int quiet;        /* not warned about when it cannot be read */
+};
+
+/* Probe the first n bytes of a volume (pure: no I/O); always fills r,
+ * with signature "unknown" when no row matches. */
+void dof_fs_probe(const unsigned char *b, size_t n, dof_fs_probe_result *r);
+/* Row i of the table, or NULL past its end. */
+const dof_fs_kind *dof_fs_kind_get(size_t i);
 
 /* ---- core/fs_extraw.c: raw ext inodes (rdev, xattrs) ---- */
 

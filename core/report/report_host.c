@@ -34,6 +34,7 @@ volume_json(const dof_partition *v)
     if (o == NULL)
         return NULL;
     json_object_object_add(o, "index", json_object_new_int64(v->index));
+    json_object_object_add(o, "address", dof_rj_str(v->address));
     json_object_object_add(o, "offset_bytes", dof_rj_u64(v->offset_bytes));
     json_object_object_add(o, "length_bytes", dof_rj_u64(v->length_bytes));
     json_object_object_add(o, "description", dof_rj_str(v->desc));
@@ -215,7 +216,9 @@ status_text(FILE *f, const dof_evidence *ev, const dof_host *host,
         const dof_partition *v = dof_evidence_partition(ev, i);
         if (v == NULL)
             continue;
-        fprintf(f, "Volume %u at byte offset %llu (%llu bytes): ", v->index,
+        fputs("Volume ", f);
+        dof_rt_put(f, v->address);
+        fprintf(f, " at byte offset %llu (%llu bytes): ",
                 (unsigned long long)v->offset_bytes,
                 (unsigned long long)v->length_bytes);
         dof_rt_put(f, v->signature);
