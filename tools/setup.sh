@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 what=${1:-demo}
 
-# slurm-wlm, munge: tests/slurm_shards.py starts its own one-node cluster
+# slurm-wlm, munge: tests/truth/slurm_shards.py starts its own one-node cluster
 # (own munged socket, ports, slurm.conf); the system services are not used.
 PKGS="build-essential autoconf automake libtool pkg-config
  libtsk-dev sleuthkit libewf-dev ewf-tools libjson-c-dev libsqlite3-dev sqlite3
