@@ -11,12 +11,12 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 what=${1:-demo}
 
-# slurm-wlm, munge: tests/slurm_shards.py starts its own one-node cluster
+# slurm-wlm, munge: tests/truth/slurm_shards.py starts its own one-node cluster
 # (own munged socket, ports, slurm.conf); the system services are not used.
 PKGS="build-essential autoconf automake libtool pkg-config
  libtsk-dev sleuthkit libewf-dev ewf-tools libjson-c-dev libsqlite3-dev sqlite3
  zlib1g-dev nettle-dev libfuse3-dev fuse3 python3 xz-utils e2fsprogs gdisk
- qemu-utils attr valgrind clang clang-format strace parallel
+ qemu-utils attr valgrind clang clang-format strace parallel gcovr
  python3-dev jython libxerial-sqlite-jdbc-java slurm-wlm munge"
 
 install_deps() {

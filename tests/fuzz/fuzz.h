@@ -3,7 +3,7 @@
  *
  * Each fuzz_<name>.c defines its entry with FUZZ_TARGET(name).  Built by
  * libFuzzer (./configure CC=clang --enable-fuzzing) the entry is
- * LLVMFuzzerTestOneInput; built into tests/fuzz_replay (every make check,
+ * LLVMFuzzerTestOneInput; built into tests/fuzz/fuzz_replay (every make check,
  * any compiler) it is dof_fuzz_<name>, called by replay_main.c on every
  * committed seed and crash input.
  */

@@ -1,5 +1,5 @@
 /*
- * replay_main.c - tests/fuzz_replay: run every committed seed and crash
+ * replay_main.c - tests/fuzz/fuzz_replay: run every committed seed and crash
  * input through its fuzz target without libFuzzer (make check).
  *
  *   fuzz_replay                  every target over
@@ -9,7 +9,7 @@
  * A crash, a sanitizer report or a FUZZ_ASSERT aborts the run: the test
  * fails, and the last "# TARGET FILE" line on stderr names the input.
  */
-#include "../tap.h"
+#include "../unit/tap.h"
 
 #include <dirent.h>
 #include <stdint.h>

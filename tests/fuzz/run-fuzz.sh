@@ -8,7 +8,7 @@
 # seeds (tests/fuzz/corpus/<t>, read-only) plus a working corpus in
 # $FUZZ_WORK (default /tmp/dof-fuzz/<t>) that persists between runs.
 # Crash inputs land in $FUZZ_WORK/<t>/artifacts/: reproduce with
-# tests/fuzz_replay <t> FILE, fix, and commit the input under
+# tests/fuzz/fuzz_replay <t> FILE, fix, and commit the input under
 # tests/fuzz/crashes/<t>/.  One summary line per target goes to stdout:
 #   TARGET seconds=N execs=N corpus=N crashes=N
 set -u

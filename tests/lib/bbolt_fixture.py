@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write a bbolt fixture for tests/test_bbolt.c with images/synth/bbolt.py
+"""Write a bbolt fixture for tests/unit/test_bbolt.c with images/synth/bbolt.py
 and, beside it, the listing the reader must give back (computed here from
 the dict, not by dof): one line per element, depth first in key order:
   <bucket path hex>\t<key hex>\tB

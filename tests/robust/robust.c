@@ -31,7 +31,7 @@
  * warning naming the E01 and those sectors.
  */
 #include "fs/fs_private.h"
-#include "../tap.h"
+#include "../unit/tap.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -1,7 +1,7 @@
 // gen.go - writes the reference bbolt files in tests/data/bbolt/ with the
 // real bbolt engine (Debian golang-github-coreos-bbolt-dev 1.3.6), plus a
 // listing of every bucket/key/value made by bbolt's own cursor, so that
-// tests/test_bbolt.c checks our reader against the engine, not against
+// tests/unit/test_bbolt.c checks our reader against the engine, not against
 // our own python writer.  Rebuild (offline):
 //   mkdir -p /tmp/g/src/gen && cp gen.go /tmp/g/src/gen/main.go &&
 //   GO111MODULE=off GOPATH=/usr/share/gocode:/tmp/g go build -o /tmp/g/gen gen
