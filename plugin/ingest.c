@@ -271,6 +271,46 @@ ing_progress(dof_ing *ing, const char *stage, uint64_t done, uint64_t total)
                             ing->stage_count * 1000);
 }
 
+int
+ing_each(dof_ing *ing, ing_kind kind, const char *stage, ing_each_fn fn)
+{
+    for (size_t r = 0; r < ing->nroots; r++) {
+        const dof_store *st = dof_host_store(ing->host, r);
+        const char *base;
+        size_t n, size;
+        switch (kind) {
+        case ING_CONTAINERS:
+            base = (const char *)st->containers;
+            n = st->ncontainers;
+            size = sizeof(*st->containers);
+            break;
+        case ING_IMAGES:
+            base = (const char *)st->images;
+            n = st->nimages;
+            size = sizeof(*st->images);
+            break;
+        case ING_VOLUMES:
+            base = (const char *)st->volumes;
+            n = st->nvolumes;
+            size = sizeof(*st->volumes);
+            break;
+        default:
+            base = (const char *)st->networks;
+            n = st->nnetworks;
+            size = sizeof(*st->networks);
+            break;
+        }
+        for (size_t i = 0; i < n; i++) {
+            int rc;
+            if (stage)
+                ing_progress(ing, stage, i, n);
+            if ((rc = fn(ing, r, st, base + i * size)) != DOF_OK)
+                return rc;
+        }
+    }
+    return DOF_OK;
+}
+
 /* ---------------------------------------------------------------- */
 /* the pipeline                                                       */
 /* ---------------------------------------------------------------- */

@@ -107,8 +107,9 @@ children(dof_ing *ing, int64_t key, const dof_container *c)
 }
 
 static int
-one(dof_ing *ing, size_t r, const dof_container *c)
+one(dof_ing *ing, size_t r, const dof_store *rt, const void *rec)
 {
+    const dof_container *c = rec;
     const char *sql = ing_fields_insert(sql_c, sizeof(sql_c), "containers",
                                         "evidence_id, container_key, root_key",
                                         3, dof_container_fields, NULL, 0);
@@ -116,6 +117,7 @@ one(dof_ing *ing, size_t r, const dof_container *c)
     int64_t key = ing_container_key(ing, r, c);
     int k = 1;
 
+    (void)rt;
     if (st == NULL)
         return DOF_ERR_DB;
     ing_bind_i64(st, k++, ing->eid);
@@ -138,16 +140,7 @@ one(dof_ing *ing, size_t r, const dof_container *c)
 static int
 run(dof_ing *ing)
 {
-    int rc;
-    for (size_t r = 0; r < ing->nroots; r++) {
-        const dof_store *rt = dof_host_store(ing->host, r);
-        for (size_t i = 0; i < rt->ncontainers; i++) {
-            ing_progress(ing, "containers", i, rt->ncontainers);
-            if ((rc = one(ing, r, &rt->containers[i])) != DOF_OK)
-                return rc;
-        }
-    }
-    return DOF_OK;
+    return ing_each(ing, ING_CONTAINERS, "containers", one);
 }
 
 const dof_ingest_module dof_mod_containers = {

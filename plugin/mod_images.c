@@ -40,8 +40,9 @@ tags(dof_ing *ing, int64_t key, const char *kind, const char *const *v,
 }
 
 static int
-one(dof_ing *ing, size_t r, const dof_store *rt, const dof_image *img)
+one(dof_ing *ing, size_t r, const dof_store *rt, const void *rec)
 {
+    const dof_image *img = rec;
     const char *sql = ing_fields_insert(sql_i, sizeof(sql_i), "images",
                                         "evidence_id, image_key, root_key", 3,
                                         dof_image_fields, "inode", 1);
@@ -99,14 +100,7 @@ one(dof_ing *ing, size_t r, const dof_store *rt, const dof_image *img)
 static int
 run(dof_ing *ing)
 {
-    int rc;
-    for (size_t r = 0; r < ing->nroots; r++) {
-        const dof_store *rt = dof_host_store(ing->host, r);
-        for (size_t i = 0; i < rt->nimages; i++)
-            if ((rc = one(ing, r, rt, &rt->images[i])) != DOF_OK)
-                return rc;
-    }
-    return DOF_OK;
+    return ing_each(ing, ING_IMAGES, NULL, one);
 }
 
 const dof_ingest_module dof_mod_images = {

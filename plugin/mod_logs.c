@@ -14,8 +14,9 @@ static const char SQL_R[] =
     "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
 static int
-container(dof_ing *ing, size_t r, const dof_store *rt, const dof_container *c)
+container(dof_ing *ing, size_t r, const dof_store *rt, const void *crec)
 {
+    const dof_container *c = crec;
     dof_log *log = NULL;
     const dof_log_record *rec;
     int64_t key = ing_container_key(ing, r, c), seq = 0;
@@ -86,16 +87,7 @@ done:
 static int
 run(dof_ing *ing)
 {
-    int rc;
-    for (size_t r = 0; r < ing->nroots; r++) {
-        const dof_store *rt = dof_host_store(ing->host, r);
-        for (size_t i = 0; i < rt->ncontainers; i++) {
-            ing_progress(ing, "logs", i, rt->ncontainers);
-            if ((rc = container(ing, r, rt, &rt->containers[i])) != DOF_OK)
-                return rc;
-        }
-    }
-    return DOF_OK;
+    return ing_each(ing, ING_CONTAINERS, "logs", container);
 }
 
 const dof_ingest_module dof_mod_logs = {

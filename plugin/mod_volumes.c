@@ -8,33 +8,30 @@
 static char sql_v[2048];
 
 static int
+one(dof_ing *ing, size_t r, const dof_store *rt, const void *rec)
+{
+    const dof_docker_volume *v = rec;
+    const char *sql = ing_fields_insert(sql_v, sizeof(sql_v), "volumes_docker",
+                                        "evidence_id, volume_key, root_key", 3,
+                                        dof_volume_fields, "inode, path", 2);
+    sqlite3_stmt *st = sql ? ing_stmt(ing, sql) : NULL;
+    int k = 1;
+
+    if (st == NULL)
+        return DOF_ERR_DB;
+    ing_bind_i64(st, k++, ing->eid);
+    ing_bind_i64(st, k++, ing->vkey_base[r] + (int64_t)(v - rt->volumes));
+    ing_bind_i64(st, k++, (int64_t)r);
+    k = ing_bind_fields(st, k, dof_volume_fields, v);
+    ing_bind_i64(st, k++, (int64_t)ing_path_inode(rt->fs, v->data_path));
+    ing_bind_text(st, k++, v->data_path);
+    return ing_step(ing, st);
+}
+
+static int
 run(dof_ing *ing)
 {
-    int rc;
-    for (size_t r = 0; r < ing->nroots; r++) {
-        const dof_store *rt = dof_host_store(ing->host, r);
-        for (size_t i = 0; i < rt->nvolumes; i++) {
-            const dof_docker_volume *v = &rt->volumes[i];
-            const char *sql =
-                ing_fields_insert(sql_v, sizeof(sql_v), "volumes_docker",
-                                  "evidence_id, volume_key, root_key", 3,
-                                  dof_volume_fields, "inode, path", 2);
-            sqlite3_stmt *st = sql ? ing_stmt(ing, sql) : NULL;
-            int k = 1;
-            if (st == NULL)
-                return DOF_ERR_DB;
-            ing_bind_i64(st, k++, ing->eid);
-            ing_bind_i64(st, k++, ing->vkey_base[r] + (int64_t)i);
-            ing_bind_i64(st, k++, (int64_t)r);
-            k = ing_bind_fields(st, k, dof_volume_fields, v);
-            ing_bind_i64(st, k++,
-                         (int64_t)ing_path_inode(rt->fs, v->data_path));
-            ing_bind_text(st, k++, v->data_path);
-            if ((rc = ing_step(ing, st)) != DOF_OK)
-                return rc;
-        }
-    }
-    return DOF_OK;
+    return ing_each(ing, ING_VOLUMES, NULL, one);
 }
 
 const dof_ingest_module dof_mod_volumes = {"volumes", "volumes_docker",

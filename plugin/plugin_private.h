@@ -98,6 +98,21 @@ uint64_t ing_path_inode(dof_fs *fs, const char *path);
 void ing_progress(dof_ing *ing, const char *stage, uint64_t done,
                   uint64_t total);
 
+/* The records ing_each walks. */
+typedef enum ing_kind {
+    ING_CONTAINERS,
+    ING_IMAGES,
+    ING_VOLUMES,
+    ING_NETWORKS
+} ing_kind;
+/* rec: a dof_container, dof_image, dof_docker_volume or dof_network of
+ * store st (the host's store number root). */
+typedef int (*ing_each_fn)(dof_ing *ing, size_t root, const dof_store *st,
+                           const void *rec);
+/* fn for every record of that kind of every store, in order, reporting
+ * progress under stage (when not NULL); stops at the first error. */
+int ing_each(dof_ing *ing, ing_kind kind, const char *stage, ing_each_fn fn);
+
 /* The modules, in run order (ingest.c). */
 extern const dof_ingest_module dof_mod_host, dof_mod_containers,
     dof_mod_images, dof_mod_layers, dof_mod_volumes, dof_mod_networks,
