@@ -272,6 +272,9 @@ typedef enum dof_ftype {
     DOF_FT_SOCK
 } dof_ftype;
 
+/* "file", "dir", "symlink", "char", "block", "fifo", "socket", "unknown". */
+DOF_API const char *dof_ftype_name(dof_ftype t);
+
 typedef struct dof_stat {
     uint64_t ino; /* real inode number */
     dof_ftype type;

@@ -69,21 +69,6 @@ typedef struct dirq {
     unsigned depth;
 } dirq;
 
-static const char *
-type_name(dof_ftype t)
-{
-    switch (t) {
-    case DOF_FT_REG: return "file";
-    case DOF_FT_DIR: return "dir";
-    case DOF_FT_LNK: return "symlink";
-    case DOF_FT_CHR: return "char";
-    case DOF_FT_BLK: return "block";
-    case DOF_FT_FIFO: return "fifo";
-    case DOF_FT_SOCK: return "socket";
-    default: return "unknown";
-    }
-}
-
 static int
 collect(void *arg, const dof_dirent *de)
 {
@@ -195,7 +180,7 @@ add_file(dof_ing *ing, dof_fs *fs, int64_t lkey, uint64_t voff,
         ing_bind_name(q, k++, raw, dirlen);
     ing_bind_i64(q, k++, (int64_t)voff);
     ing_bind_i64(q, k++, (int64_t)st->ino);
-    ing_bind_text(q, k++, whiteout ? "whiteout" : type_name(st->type));
+    ing_bind_text(q, k++, whiteout ? "whiteout" : dof_ftype_name(st->type));
     ing_bind_i64(q, k++, st->mode);
     ing_bind_i64(q, k++, st->uid);
     ing_bind_i64(q, k++, st->gid);

@@ -44,21 +44,6 @@ mode_string(const dof_stat *st, char out[11])
     out[10] = '\0';
 }
 
-static const char *
-type_name(dof_ftype t)
-{
-    switch (t) {
-    case DOF_FT_REG: return "file";
-    case DOF_FT_DIR: return "dir";
-    case DOF_FT_LNK: return "symlink";
-    case DOF_FT_CHR: return "char";
-    case DOF_FT_BLK: return "block";
-    case DOF_FT_FIFO: return "fifo";
-    case DOF_FT_SOCK: return "socket";
-    default: return "unknown";
-    }
-}
-
 /* "container", "init", "layer 3 <cache-id>", "volume NAME", ... */
 static void
 source_string(const dof_usource *s, char *buf, size_t len)
@@ -282,7 +267,7 @@ cmd_cat(cli *c)
         return cli_status(c, rc);
     if (e.st.type != DOF_FT_REG)
         return cli_error(DOF_EXIT_USAGE, "%s: not a regular file (%s)", path,
-                         type_name(e.st.type));
+                         dof_ftype_name(e.st.type));
     for (;;) {
         size_t got = 0;
         rc = dof_union_read(c->u, &e, off, buf, sizeof(buf), &got);
@@ -356,7 +341,7 @@ render_change(const dof_change *ch)
     fprintf(f,
             ", \"type\": \"%s\", \"mode\": \"%s\", \"uid\": %u, "
             "\"gid\": %u, \"size\": %llu, \"inode\": %llu, ",
-            type_name(st->type), mode, st->uid, st->gid,
+            dof_ftype_name(st->type), mode, st->uid, st->gid,
             (unsigned long long)st->size, (unsigned long long)st->ino);
     json_times(f, st);
     fputs(", \"layer\": ", f);

@@ -690,3 +690,18 @@ dof_libtsk_version(void)
 {
     return tsk_version_get_str();
 }
+
+const char *
+dof_ftype_name(dof_ftype t)
+{
+    switch (t) {
+    case DOF_FT_REG: return "file";
+    case DOF_FT_DIR: return "dir";
+    case DOF_FT_LNK: return "symlink";
+    case DOF_FT_CHR: return "char";
+    case DOF_FT_BLK: return "block";
+    case DOF_FT_FIFO: return "fifo";
+    case DOF_FT_SOCK: return "socket";
+    default: return "unknown";
+    }
+}

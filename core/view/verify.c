@@ -795,21 +795,6 @@ mismatch(vlayer *w, const char *path, size_t plen, const char *field,
     m->disk = disk ? dof_arena_strdup(w->arena, disk) : NULL;
 }
 
-static const char *
-ftype_word(dof_ftype t)
-{
-    switch (t) {
-    case DOF_FT_REG: return "file";
-    case DOF_FT_DIR: return "dir";
-    case DOF_FT_LNK: return "symlink";
-    case DOF_FT_CHR: return "char";
-    case DOF_FT_BLK: return "block";
-    case DOF_FT_FIFO: return "fifo";
-    case DOF_FT_SOCK: return "socket";
-    default: return "unknown";
-    }
-}
-
 static dof_ftype
 tar_ftype(char t)
 {
@@ -901,7 +886,8 @@ compare(vlayer *w, dof_tarent *e, dof_node node, const dof_stat *st)
         return;
     }
     if (tt != DOF_FT_UNKNOWN && tt != st->type) {
-        mismatch(w, p, n, "type", ftype_word(tt), ftype_word(st->type));
+        mismatch(w, p, n, "type", dof_ftype_name(tt),
+                 dof_ftype_name(st->type));
         return;
     }
     if (st->type != DOF_FT_LNK && (st->mode & 07777) != e->mode) {
@@ -1044,7 +1030,7 @@ walk(vlayer *w, dof_node dir, int depth)
         if (e == NULL) {
             if (!w->fulltree)
                 mismatch(w, w->path.data, w->path.len, "planted", NULL,
-                         ftype_word(st.type));
+                         dof_ftype_name(st.type));
         }
         else
             compare(w, e, k.v[i].node, &st);
@@ -1136,7 +1122,8 @@ check_unseen(vlayer *w, dof_tarsplit *ts)
         }
         w->vl->files_checked++;
         mismatch(w, e->name, e->name_len, "removed",
-                 e->type == '1' ? "hardlink" : ftype_word(tar_ftype(e->type)),
+                 e->type == '1' ? "hardlink"
+                                : dof_ftype_name(tar_ftype(e->type)),
                  NULL);
     }
 }

@@ -96,4 +96,13 @@ TEST(inits)
        "batch opts: no resume, ingest defaults");
 }
 
+TEST(names)
+{
+    is_str(dof_ftype_name(DOF_FT_LNK), "symlink", "ftype name: symlink");
+    is_str(dof_ftype_name(DOF_FT_DIR), "dir", "ftype name: dir");
+    is_str(dof_ftype_name((dof_ftype)99), "unknown", "ftype name: unknown");
+    is_str(dof_state_name(DOF_STATE_STOPPED), "stopped",
+           "state name: stopped");
+}
+
 TAP_MAIN(NULL, NULL)
