@@ -259,6 +259,19 @@ def record(art_type, attrs, tgt, score=None, conclusion=None):
             "target": tgt, "score": score, "conclusion": conclusion}
 
 
+def located(art_type, attrs, row, evidence_path, path_key="path", **kw):
+    """record() of a row that names a file on the evidence: its path,
+    inode, volume offset and the evidence are added as attributes and as
+    the file the artifact is attached to."""
+    path = row[path_key]
+    return record(art_type, attrs + [
+        ("DOF_PATH", path),
+        ("DOF_INODE", row["inode"]),
+        ("DOF_VOLUME_OFFSET", row["volume_offset_bytes"]),
+        ("DOF_EVIDENCE", evidence_path),
+    ], target(row["volume_offset_bytes"], row["inode"], path), **kw)
+
+
 # ---- the mapping -----------------------------------------------------------
 
 def evidence_rows(db, paths):
@@ -292,7 +305,7 @@ def containers(db, eid, evidence_path=None):
     for c in db.query("SELECT * FROM containers WHERE evidence_id = ? "
                       "ORDER BY container_key", (eid,)):
         k = c["container_key"]
-        out.append(record("DOF_DOCKER_CONTAINER", [
+        out.append(located("DOF_DOCKER_CONTAINER", [
             ("DOF_CONTAINER_ID", c["id"]),
             ("DOF_CONTAINER_NAME", c["name"]),
             ("DOF_IMAGE", c["image"]),
@@ -308,11 +321,7 @@ def containers(db, eid, evidence_path=None):
             ("DOF_MOUNTS", "; ".join(mounts.get(k, [])) or None),
             ("DOF_PORTS", ", ".join(sorted(ports.get(k, []))) or None),
             ("DOF_LOG_DRIVER", c["log_driver"]),
-            ("DOF_PATH", c["path"]),
-            ("DOF_INODE", c["inode"]),
-            ("DOF_VOLUME_OFFSET", c["volume_offset_bytes"]),
-            ("DOF_EVIDENCE", evidence_path),
-        ], target(c["volume_offset_bytes"], c["inode"], c["path"])))
+        ], c, evidence_path))
     return out
 
 
@@ -329,18 +338,14 @@ def images(db, eid, evidence_path=None):
     for i in db.query("SELECT * FROM images WHERE evidence_id = ? "
                       "ORDER BY image_key", (eid,)):
         k = i["image_key"]
-        out.append(record("DOF_DOCKER_IMAGE", [
+        out.append(located("DOF_DOCKER_IMAGE", [
             ("DOF_IMAGE_ID", i["id"]),
             ("DOF_TAGS", ", ".join(tags.get((k, "tag"), [])) or None),
             ("DOF_DIGESTS", ", ".join(tags.get((k, "digest"), [])) or None),
             ("DOF_CREATED", secs(i["created"])),
             ("DOF_ARCH", "%s/%s" % (i["architecture"] or "", i["os"] or "")),
             ("DOF_LAYERS", nlayers.get(k, 0)),
-            ("DOF_PATH", i["path"]),
-            ("DOF_INODE", i["inode"]),
-            ("DOF_VOLUME_OFFSET", i["volume_offset_bytes"]),
-            ("DOF_EVIDENCE", evidence_path),
-        ], target(i["volume_offset_bytes"], i["inode"], i["path"])))
+        ], i, evidence_path))
     return out
 
 
@@ -357,18 +362,14 @@ def log_entries(db, eid, evidence_path=None, limit=None):
         params = (eid, int(limit))
     out = []
     for r in db.query(sql, params):
-        out.append(record("DOF_DOCKER_LOG_ENTRY", [
+        out.append(located("DOF_DOCKER_LOG_ENTRY", [
             ("DOF_CONTAINER_ID", r["cid"]),
             ("DOF_CONTAINER_NAME", r["cname"]),
             ("DOF_TIME", secs(r["time"])),
             ("DOF_TIME_NS", r["time_text"]),
             ("DOF_STREAM", r["stream"]),
             ("DOF_MESSAGE", r["message"]),
-            ("DOF_PATH", r["path"]),
-            ("DOF_INODE", r["inode"]),
-            ("DOF_VOLUME_OFFSET", r["volume_offset_bytes"]),
-            ("DOF_EVIDENCE", evidence_path),
-        ], target(r["volume_offset_bytes"], r["inode"], r["path"])))
+        ], r, evidence_path))
     return out
 
 
@@ -405,7 +406,7 @@ def change_kind(row):
 def file_changes(db, eid, evidence_path=None):
     out = []
     for r in db.query(_CHANGES_SQL, (eid,)):
-        out.append(record("DOF_DOCKER_FILE_CHANGE", [
+        out.append(located("DOF_DOCKER_FILE_CHANGE", [
             ("DOF_CONTAINER_ID", r["cid"]),
             ("DOF_CONTAINER_NAME", r["cname"]),
             ("DOF_CHANGE", change_kind(r)),
@@ -415,11 +416,7 @@ def file_changes(db, eid, evidence_path=None):
             ("DOF_MODE", "%04o" % r["mode"] if r["mode"] is not None
              else None),
             ("DOF_MTIME", secs(r["mtime"])),
-            ("DOF_PATH", r["disk_path"]),
-            ("DOF_INODE", r["inode"]),
-            ("DOF_VOLUME_OFFSET", r["volume_offset_bytes"]),
-            ("DOF_EVIDENCE", evidence_path),
-        ], target(r["volume_offset_bytes"], r["inode"], r["disk_path"])))
+        ], r, evidence_path, path_key="disk_path"))
     return out
 
 
@@ -429,18 +426,14 @@ def findings(db, eid, evidence_path=None):
                       "LEFT JOIN containers c ON c.evidence_id = "
                       "f.evidence_id AND c.container_key = f.container_key "
                       "WHERE f.evidence_id = ? ORDER BY f.rowid", (eid,)):
-        out.append(record("DOF_DOCKER_FINDING", [
+        out.append(located("DOF_DOCKER_FINDING", [
             ("DOF_FINDING", r["kind"]),
             ("DOF_SEVERITY", r["severity"]),
             ("DOF_DESCRIPTION", r["description"]),
             ("DOF_CONTAINER_ID", r["container_id"]),
             ("DOF_CONTAINER_NAME", r["cname"]),
             ("DOF_IMAGE_ID", r["image_id"]),
-            ("DOF_PATH", r["path"]),
-            ("DOF_INODE", r["inode"]),
-            ("DOF_VOLUME_OFFSET", r["volume_offset_bytes"]),
-            ("DOF_EVIDENCE", evidence_path),
-        ], target(r["volume_offset_bytes"], r["inode"], r["path"]),
+        ], r, evidence_path,
             score=SEVERITY_SCORE.get(r["severity"], "LIKELY_NOTABLE"),
             conclusion="%s: %s" % (r["kind"], r["description"] or "")))
     return out
