@@ -64,7 +64,6 @@ add_if_dir(dof_host *h, const char *engine, const dof_partition *part,
     if (rootless)
         s->rootless_user = dof_store_home_user(h->arena, path);
     s->read = 0;
-    s->engine_version = pkg_version(h, part, engine);
     s->reason = dof_arena_printf(h->arena,
                                  "%s stores are not read by this version "
                                  "of dof",
@@ -81,7 +80,7 @@ probe_places(dof_host *h, dof_evidence *ev, const char *engine,
     for (size_t v = 0; v < dof_evidence_partition_count(ev); v++) {
         const dof_partition *part = dof_evidence_partition(ev, v);
         const char **homes = NULL;
-        size_t nhomes = 0;
+        size_t nhomes = 0, first = h->nstores;
 
         if (part == NULL || part->fs == NULL)
             continue;
@@ -102,6 +101,12 @@ probe_places(dof_host *h, dof_evidence *ev, const char *engine,
                                 dof_arena_printf(h->arena, "/home/%s%s",
                                                  homes[k], pl[i].path),
                                 pl[i].found_by, 1);
+        }
+        /* the package database once per partition, not per store */
+        if (rc == DOF_OK && h->nstores > first) {
+            const char *ver = pkg_version(h, part, engine);
+            for (size_t k = first; k < h->nstores; k++)
+                h->stores[k]->engine_version = ver;
         }
         dof_clear_error(h->ctx);
     }

@@ -92,7 +92,17 @@ ok $? "docker + podman: the Podman store is listed"
 json "$T/both.img" '[x["path"] for x in s["data_roots"]] == ["/var/lib/docker"] and [(x["engine"], x["read"]) for x in s["stores"]] == [("docker", True), ("podman", False)] and s["stores"][0]["containers"] == 0 and s["data_roots"][0]["other_stores"] == ["podman: /var/lib/containers/storage"]'
 ok $? "docker + podman: JSON data_roots, stores and other_stores"
 
-# 4. no store at all: still "no container data" (exit 4)
+# 4. two rootless Podman users: the package version from dpkg, on both
+mkimg pv home/a/.local/share/containers/storage/libpod/bolt_state.db \
+    home/b/.local/share/containers/storage/libpod/bolt_state.db
+mkdir -p "$T/pv.d/var/lib/dpkg"
+printf 'Package: podman\nStatus: install ok installed\nVersion: 4.3.1+ds1-8\n\n' \
+    >"$T/pv.d/var/lib/dpkg/status"
+mke2fs -q -F -t ext4 -d "$T/pv.d" "$T/pv.img" 16M >/dev/null 2>&1
+json "$T/pv.img" '[(x["rootless_user"], x["engine_version"]) for x in s["stores"]] == [("a", "4.3.1+ds1-8"), ("b", "4.3.1+ds1-8")]'
+ok $? "podman x2: each store has the dpkg version of podman"
+
+# 5. no store at all: still "no container data" (exit 4)
 mkimg none etc/hostname
 "$DOF" status "$T/none.img" >"$T/out" 2>"$T/err"
 ok $([ $? -eq 4 ]; echo $?) "no store: status exits 4"
