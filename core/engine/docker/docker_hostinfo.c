@@ -126,46 +126,16 @@ dof_docker_group_parse(dof_arena *a, dof_hostinfo *hi, const char *buf,
     return DOF_OK;
 }
 
-static int
-b64val(int c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+' || c == '-')
-        return 62;
-    if (c == '/' || c == '_')
-        return 63;
-    return -1;
-}
-
 /* Decode base64 into the arena (NUL terminated), NULL if invalid. */
 static char *
 b64_decode(dof_arena *a, const char *s)
 {
-    size_t n = strlen(s), k = 0;
-    unsigned acc = 0;
-    int bits = 0;
+    size_t n = strlen(s);
     char *out = dof_arena_alloc(a, n + 1);
-    if (out == NULL)
+    long k = out ? dof_base64_decode(s, n, (unsigned char *)out, n) : -1;
+
+    if (k < 0)
         return NULL;
-    for (size_t i = 0; i < n; i++) {
-        int v;
-        if (s[i] == '=' || s[i] == '\n' || s[i] == '\r')
-            continue;
-        v = b64val((unsigned char)s[i]);
-        if (v < 0)
-            return NULL;
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[k++] = (char)((acc >> bits) & 0xff);
-        }
-    }
     out[k] = '\0';
     return out;
 }
