@@ -94,6 +94,20 @@ void dof_sha256_hex(const void *data, size_t len, char out[65]);
 long dof_base64_decode(const char *in, size_t len, unsigned char *out,
                        size_t cap);
 
+/* The next line of buf[0..len) from *pos: [*s, *e) without its '\n';
+ * *pos moves past it.  0 when *pos is at the end. */
+static inline int
+dof_line_next(const char *buf, size_t len, size_t *pos, size_t *s, size_t *e)
+{
+    if (*pos >= len)
+        return 0;
+    *s = *e = *pos;
+    while (*e < len && buf[*e] != '\n')
+        (*e)++;
+    *pos = *e + 1;
+    return 1;
+}
+
 /* ---- null-safe accessors of the public API ---- */
 /* Define `rtype fname(const otype *o)` returning o->field, or dflt for
  * a NULL object. */

@@ -70,14 +70,9 @@ dof_evidence_part_add(dof_evidence *ev, uint64_t off, uint64_t len,
     if ((address = unique_address(ev, address, off)) == NULL)
         return dof_set_error(ev->ctx, DOF_ERR_NOMEM, "out of memory");
 
-    if (ev->nvols == ev->capvols) {
-        size_t ncap = ev->capvols ? ev->capvols * 2 : 8;
-        dof_partition *nv = realloc(ev->vols, ncap * sizeof(*nv));
-        if (nv == NULL)
-            return dof_set_error(ev->ctx, DOF_ERR_NOMEM, "out of memory");
-        ev->vols = nv;
-        ev->capvols = ncap;
-    }
+    if (dof_grow(&ev->vols, &ev->capvols, ev->nvols, sizeof(*ev->vols), 8) !=
+        DOF_OK)
+        return dof_set_error(ev->ctx, DOF_ERR_NOMEM, "out of memory");
     v = &ev->vols[ev->nvols];
     memset(v, 0, sizeof(*v));
     v->index = (unsigned)ev->nvols;

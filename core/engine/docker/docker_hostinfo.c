@@ -66,13 +66,9 @@ int
 dof_docker_unit_scan(dof_arena *a, dof_hostinfo *hi, const char *path,
                      const char *buf, size_t len)
 {
-    size_t i = 0;
+    size_t i = 0, s, e;
 
-    while (i < len) {
-        size_t e = i, s;
-        while (e < len && buf[e] != '\n')
-            e++;
-        s = i;
+    while (dof_line_next(buf, len, &i, &s, &e)) {
         while (s < e && (buf[s] == ' ' || buf[s] == '\t'))
             s++;
         if (s < e && buf[s] != '#' && buf[s] != ';') {
@@ -89,7 +85,6 @@ dof_docker_unit_scan(dof_arena *a, dof_hostinfo *hi, const char *path,
                 k = t;
             }
         }
-        i = e + 1;
     }
     return DOF_OK;
 }
@@ -98,11 +93,9 @@ int
 dof_docker_group_parse(dof_arena *a, dof_hostinfo *hi, const char *buf,
                        size_t len)
 {
-    size_t i = 0;
-    while (i < len) {
-        size_t e = i;
-        while (e < len && buf[e] != '\n')
-            e++;
+    size_t pos = 0, i, e;
+
+    while (dof_line_next(buf, len, &pos, &i, &e)) {
         if (e - i > 7 && memcmp(buf + i, "docker:", 7) == 0) {
             /* docker:x:GID:member,member */
             size_t f = i, colons = 0;
@@ -121,7 +114,6 @@ dof_docker_group_parse(dof_arena *a, dof_hostinfo *hi, const char *buf,
                 f = m + 1;
             }
         }
-        i = e + 1;
     }
     return DOF_OK;
 }
@@ -194,12 +186,9 @@ dof_docker_history_has_docker(const char *buf, size_t len)
 {
     /* a line whose command starts with "docker " (zsh: ": t:0;docker"),
      * or "sudo docker " */
-    size_t i = 0;
-    while (i < len) {
-        size_t e = i, s;
-        while (e < len && buf[e] != '\n')
-            e++;
-        s = i;
+    size_t i = 0, s, e;
+
+    while (dof_line_next(buf, len, &i, &s, &e)) {
         if (s < e && buf[s] == ':') {
             while (s < e && buf[s] != ';')
                 s++;
@@ -215,7 +204,6 @@ dof_docker_history_has_docker(const char *buf, size_t len)
             return 1;
         if (e - s >= 15 && memcmp(buf + s, "docker-compose ", 15) == 0)
             return 1;
-        i = e + 1;
     }
     return 0;
 }
