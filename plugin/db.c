@@ -38,6 +38,8 @@ static const case_migration migrations[] = {
         "ALTER TABLE images ADD COLUMN store TEXT;"
         "ALTER TABLE images ADD COLUMN namespace TEXT;"
         "ALTER TABLE images ADD COLUMN rootless_user TEXT;"},
+    /* 4: intermediate images of the classic builder */
+    {3, "ALTER TABLE images ADD COLUMN intermediate INTEGER;"},
 };
 
 int

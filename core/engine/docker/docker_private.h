@@ -33,6 +33,9 @@ typedef struct dof_storeb {
 /* core/docker_volume.c: fill root->volumes from volumes/metadata.db
  * (bbolt), volumes/<name>/_data and opts.json.  Damage -> warnings. */
 int dof_docker_volumes_load(dof_storeb *rb);
+/* Name, in each volume's containers list, every container of the store
+ * that mounts it (after the containers and volumes are loaded). */
+int dof_docker_volumes_link(dof_storeb *rb);
 
 /* core/docker_network.c: fill root->networks from
  * network/files/local-kv.db.  Damage -> warnings. */
@@ -74,6 +77,9 @@ int dof_docker_image_parse(dof_storeb *rb, dof_image *img, const char *buf,
                            size_t len);
 /* Images, layers and the cross-checks (containers must be loaded). */
 int dof_docker_images_load(dof_storeb *rb);
+/* Mark the untagged images that are the parent of another image of the
+ * store (the classic builder's steps) as intermediate. */
+int dof_docker_images_mark_intermediate(dof_storeb *rb);
 
 /* ---- host side (core/docker_hostinfo.c) ---- */
 int dof_docker_daemon_json_parse(dof_ctx *ctx, dof_arena *a, dof_hostinfo *hi,
