@@ -280,13 +280,12 @@ rw_array(FILE *f, size_t n, rw_elem_fn fn, const void *arg, int indent,
 
 /* A JSON string literal, escaped as json-c does (without escaping '/'):
  * the printer is on every command's output path, so no allocation. */
-static void
-put_jstring(FILE *f, const char *s, size_t len)
+void
+dof_rt_json_chars(FILE *f, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     size_t start = 0;
 
-    fputc('"', f);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         const char *e = NULL;
@@ -316,6 +315,13 @@ put_jstring(FILE *f, const char *s, size_t len)
         start = i + 1;
     }
     fwrite(s + start, 1, len - start, f);
+}
+
+static void
+put_jstring(FILE *f, const char *s, size_t len)
+{
+    fputc('"', f);
+    dof_rt_json_chars(f, s, len);
     fputc('"', f);
 }
 

@@ -49,6 +49,8 @@ void dof_rt_put(FILE *f, const char *s);
 const char *dof_rt_time(int64_t ns, char *buf, size_t len);
 /* Flush f and map a write error to DOF_ERR_IO. */
 int dof_rt_finish(dof_ctx *ctx, FILE *f);
+/* The JSON string escapes of s[0..len) (no quotes around them). */
+void dof_rt_json_chars(FILE *f, const char *s, size_t len);
 /* Short id: the 12 hex digits after an optional "sha256:". */
 const char *dof_rt_short_id(const char *id, char buf[13]);
 
