@@ -144,6 +144,21 @@ for v in VARIANTS:
                      "%s %s %s: --json messages rebuild docker logs -t"
                      % (v, name, stream), (got[:200], want[:200]))
 
+    # 4. a build step is one timeline event, for the image that introduced
+    # it: as many as the distinct steps of the engine's own histories
+    steps = set()
+    hdir = corpus.truth_path(v, "history")
+    for f in sorted(os.listdir(hdir)) if os.path.isdir(hdir) else []:
+        pre = ()
+        for st in json.load(open(os.path.join(hdir, f)))[::-1]:
+            pre += ((st["Created"], st["CreatedBy"], st["Comment"]),)
+            steps.add(pre)
+    rc, out, err = corpus.dof("timeline", img)
+    evs = [json.loads(ln) for ln in out.decode("utf-8").splitlines()]
+    nstep = sum(1 for e in evs if e.get("event_type") == "image_build_step")
+    if steps:
+        t.eq(nstep, len(steps), "%s: one timeline event per build step" % v)
+
     # 10. the classic builder's untagged parents are intermediate images
     imgs = corpus.truth(v, "images.json")
     parents = {i["Parent"] for i in imgs if i.get("Parent")}
