@@ -30,7 +30,12 @@ setting(dof_ing *ing, uint64_t off, const char *kind, const char *value,
     ing_bind_i64(st, 1, ing->eid);
     ing_bind_i64(st, 2, (int64_t)off);
     ing_bind_text(st, 3, kind);
-    ing_bind_text(st, 4, value);
+    /* a configuration file that is valid UTF-8 is stored as it is, so
+     * that json_extract() works on daemon.json; anything else encoded */
+    if (dof_utf8_valid(value, strlen(value)))
+        sqlite3_bind_text(st, 4, value, -1, SQLITE_TRANSIENT);
+    else
+        ing_bind_text(st, 4, value);
     ing_bind_text(st, 5, path);
     return ing_step(ing, st);
 }

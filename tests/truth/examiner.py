@@ -181,8 +181,7 @@ for v in VARIANTS:
         import tempfile
         with tempfile.TemporaryDirectory() as tmp:
             db = os.path.join(tmp, "case.db")
-            rc, out, err = corpus.dof("ingest", "--db", db, "--modules",
-                                      "findings", img)
+            rc, out, err = corpus.dof("ingest", "--db", db, img)
             t.ok(rc in (0, 1), "%s: ingest findings (exit %d)" % (v, rc), err[-300:])
             con = sqlite3.connect(db)
             flagged = {r[0] for r in con.execute(
@@ -191,5 +190,21 @@ for v in VARIANTS:
             con.close()
             t.eq(sorted(flagged & inter), [],
                  "%s: no finding for an intermediate image" % v)
+            # 21. findings name the file and the container; daemon.json
+            # is text json_extract can read
+            con = sqlite3.connect(db)
+            ex = [r[0] for r in con.execute(
+                "SELECT description FROM findings WHERE kind = "
+                "'executable_added'")]
+            t.ok(any("/tmp/.x/dropper.sh" in d and "web" in d for d in ex),
+                 "%s: the executable finding names the file and the "
+                 "container" % v, ex)
+            info = corpus.truth(v, "info.json")
+            drv = con.execute(
+                "SELECT json_extract(value, '$.\"storage-driver\"') FROM "
+                "host_settings WHERE kind = 'daemon_json'").fetchall()
+            t.eq(drv, [(info["Driver"],)],
+                 "%s: json_extract reads daemon.json in the case" % v)
+            con.close()
 
 t.done()
