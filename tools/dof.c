@@ -147,11 +147,19 @@ static const cli_copt o_log[] = {
     {CLI_O_JSON, "one JSON object per message, pieces joined"},
     {CLI_O_RAW, NULL},
     END};
-static const cli_copt o_ls[] = {{CLI_O_CONTAINER, NULL}, {CLI_O_LONG, NULL},
-                                {CLI_O_RECURSIVE, NULL}, {CLI_O_SOURCE, NULL},
-                                {CLI_O_NOMOUNTS, NULL},  END};
+static const cli_copt o_ls[] = {
+    {CLI_O_CONTAINER, NULL},
+    {CLI_O_IMAGE, "an image's merged layers instead"},
+    {CLI_O_LONG, NULL},
+    {CLI_O_RECURSIVE, NULL},
+    {CLI_O_SOURCE, NULL},
+    {CLI_O_NOMOUNTS, NULL},
+    END};
 static const cli_copt o_cat[] = {
-    {CLI_O_CONTAINER, NULL}, {CLI_O_NOMOUNTS, NULL}, END};
+    {CLI_O_CONTAINER, NULL},
+    {CLI_O_IMAGE, "an image's merged layers instead"},
+    {CLI_O_NOMOUNTS, NULL},
+    END};
 static const cli_copt o_diff[] = {
     {CLI_O_CONTAINER, NULL},
     {CLI_O_JSON, "one JSON document with every change's metadata"},
@@ -240,13 +248,15 @@ static const cli_cmd commands[] = {
      "[--json|--raw] IMAGE",
      CLI_FS | CLI_HOST | CLI_CONTAINER | CLI_ONLY_ONE, o_log, 1, 1,
      cmd_show_container_log_check, NULL},
-    {"ls", cmd_ls, "list a container's merged filesystem",
-     "--container X [-l] [-R] [--source] [--no-mounts] IMAGE PATH",
-     CLI_FS | CLI_HOST | CLI_CONTAINER | CLI_UNION, o_ls, 2, 2,
+    {"ls", cmd_ls, "list a container's (or an image's) merged filesystem",
+     "(--container X | --image REF) [-l] [-R] [--source] [--no-mounts] "
+     "IMAGE PATH",
+     CLI_FS | CLI_HOST | CLI_CONTAINER | CLI_IMAGE | CLI_UNION, o_ls, 2, 2,
      cmd_union_check, NULL},
-    {"cat", cmd_cat, "print a file of a container's merged filesystem",
-     "--container X [--no-mounts] IMAGE PATH",
-     CLI_FS | CLI_HOST | CLI_CONTAINER | CLI_UNION, o_cat, 2, 2,
+    {"cat", cmd_cat,
+     "print a file of a container's (or an image's) merged filesystem",
+     "(--container X | --image REF) [--no-mounts] IMAGE PATH",
+     CLI_FS | CLI_HOST | CLI_CONTAINER | CLI_IMAGE | CLI_UNION, o_cat, 2, 2,
      cmd_union_check, NULL},
     {"diff", cmd_diff, "what a container changed, as docker diff",
      "--container X [--json] IMAGE", CLI_FS | CLI_HOST | CLI_CONTAINER, o_diff,

@@ -159,6 +159,28 @@ for v in VARIANTS:
     if steps:
         t.eq(nstep, len(steps), "%s: one timeline event per build step" % v)
 
+    # 18. ls/cat take --image: a never-started container (docker diff
+    # empty) shows its image's files, plus only what the -init layer adds
+    for c in cts:
+        diffp = corpus.truth_path(v, "diff", c["Name"].lstrip("/") + ".json")
+        if c["State"]["Status"] != "created" or not os.path.exists(diffp) \
+                or json.load(open(diffp)):
+            continue
+        rc1, a, e1 = corpus.dof("ls", "-R", "--no-mounts", "--container",
+                                c["Id"], img, "/")
+        rc2, b, e2 = corpus.dof("ls", "-R", "--image", c["Image"], img, "/")
+        init = ("/.dockerenv", "/dev", "/etc/hostname", "/etc/hosts",
+                "/etc/mtab", "/etc/resolv.conf", "/proc", "/sys")
+        sa = {p for p in a.decode().splitlines()
+              if not any(p == i or p.startswith(i + "/") for i in init)}
+        sb = {p for p in b.decode().splitlines()
+              if not any(p == i or p.startswith(i + "/") for i in init)}
+        t.ok(rc2 in (0, 1) and sb and sa == sb,
+             "%s: ls -R --image %s = its never-started container %s"
+             % (v, c["Config"]["Image"], c["Name"]),
+             (sorted(sa ^ sb)[:10], e2[-200:]))
+        break
+
     # 10. the classic builder's untagged parents are intermediate images
     imgs = corpus.truth(v, "images.json")
     parents = {i["Parent"] for i in imgs if i.get("Parent")}
