@@ -213,7 +213,128 @@ def check_image(kind, tmp):
         os.unlink(img)
 
 
+def check_v4(tmp):
+    """A v4 filesystem (256-byte v2 inodes, no CRC headers, no ftype):
+    this kernel does not mount v4, so mkfs.xfs builds it from a prototype
+    file and xfs_db sets its xattrs; the truth is what they were told."""
+    img = os.path.join(tmp, "v4.img")
+    src = os.path.join(tmp, "src")
+    os.makedirs(src)
+    want = {"/": ("dir", "755", 0, 0, "-", "-")}
+    proto = ["/dev/null", "0 0", "d--755 0 0"]
+
+    def reg(path, name, data, mode="644", uid=0, gid=0, suid=""):
+        sp = os.path.join(src, "%d" % len(want))
+        with open(sp, "wb") as f:
+            f.write(data)
+        proto.append("%s -%s-%s %d %d %s" % (name, "u" if suid else "-",
+                                             mode, uid, gid, sp))
+        want[path] = ("file", ("4" if suid else "") + mode, uid, gid,
+                      hashlib.sha256(data).hexdigest(), "-")
+
+    def mkdir(path, name, entries):
+        proto.append("%s d--755 0 0" % name)
+        want[path] = ("dir", "755", 0, 0, "-", "-")
+        for e in entries:
+            e()
+        proto.append("$")
+
+    mkdir("/small", "small", [lambda i=i: reg("/small/f%d" % i, "f%d" % i,
+                                               b"x" * i) for i in range(3)])
+    for d, n, nl in (("blockdir", 20, 10), ("leafdir", 300, 20),
+                     ("nodedir", 2000, 60)):
+        mkdir("/" + d, d, [lambda i=i, d=d, nl=nl: reg(
+            "/%s/%s%06d" % (d, "n" * nl, i), "%s%06d" % ("n" * nl, i),
+            b"%d" % i) for i in range(n)])
+    reg("/big", "big", os.urandom(3 << 20))
+    reg("/suid", "suid", b"#!/bin/sh\n", "755", 1000, 1000, suid="u")
+    reg("/empty", "empty", b"")
+    for name, target in (("link", "small/f1"),
+                         ("longlink", "/" + "long/" * 150 + "end")):
+        proto.append("%s l--777 0 0 %s" % (name, target))
+        want["/" + name] = ("symlink", "777", 0, 0,
+                            target.encode().hex(), "-")
+    for name, kind, ma, mi in (("whiteout", "c", 0, 0), ("null", "c", 1, 3),
+                               ("sda1", "b", 8, 1)):
+        proto.append("%s %s--600 0 0 %d %d" % (name, kind, ma, mi))
+        want["/" + name] = ("char" if kind == "c" else "block", "600", 0, 0,
+                            "-", "%d:%d" % (ma, mi))
+    proto.append("fifo p--644 0 0")
+    want["/fifo"] = ("fifo", "644", 0, 0, "-", "-")
+    for name in ("xa_sf", "xa_leaf", "xa_node", "xa_remote"):
+        reg("/" + name, name, b"")
+    proto += ["$", "$"]
+    with open(os.path.join(tmp, "proto"), "w") as f:
+        f.write("\n".join(proto) + "\n")
+    # xattrs, set by xfs_db (values are 'v' * length)
+    attrs = {"xa_sf": [("-u", "user.", "color", 4), ("-r", "trusted.", "t", 2),
+                       ("-s", "security.", "s", 3)],
+             "xa_leaf": [("-u", "user.", "k%02d" % i, 90) for i in range(20)],
+             "xa_node": [(("-u", "-r", "-s")[i % 3],
+                          ("user.", "trusted.", "security.")[i % 3],
+                          "attr%04d" % i, 60) for i in range(600)],
+             "xa_remote": [("-u", "user.", "big", 20000),
+                           ("-u", "user.", "small", 1)]}
+    off, size = make_disk_v4(img)
+    loop = run("losetup", "-f", "--show", "-o", str(off), "--sizelimit",
+               str(size), img).strip()
+    try:
+        run("mkfs.xfs", "-q", "-f", "-m", "crc=0", "-n", "ftype=0", "-p",
+            os.path.join(tmp, "proto"), loop)
+        for name, lst in attrs.items():
+            cmds = ["path /" + name] + ["attr_set %s -v %d %s" % (f, ln, n)
+                                        for f, _, n, ln in lst]
+            args = ["xfs_db", "-x"]
+            for c in cmds:
+                args += ["-c", c]
+            run(*(args + [loop]))
+            xs = sorted("%s%s=%s" % (p, n, (b"v" * ln).hex())
+                        for _, p, n, ln in lst)
+            w = want["/" + name]
+            want["/" + name] = w[:5] + (",".join(xs),)
+        aform = fork_format(loop, int(xfs_db(loop, "path /xa_node", "inode")
+                                      .split()[-1]), "core.aformat")
+        vnum = xfs_db(loop, "sb 0", "print versionnum")
+    finally:
+        run("losetup", "-d", loop)
+    t.ok("0x" in vnum and vnum.strip().split()[-1][-1] == "4",
+         "v4: the superblock is version 4 (xfs_db)", vnum)
+    t.eq(aform, "extents", "v4: xa_node's attributes are in blocks")
+    rc, lines, err = dof_walk(img)
+    t.eq(rc, 0, "v4: dof-fs-walk runs")
+    got = {}
+    for ln in lines:
+        f = ln.split("\t")
+        if f[0] != "P":
+            continue
+        extra = f[14] if f[2] in ("file", "symlink") else (
+            "%s:%s" % (f[11], f[12]) if f[2] in ("char", "block") else "-")
+        got[bytes.fromhex(f[1]).decode()] = (
+            f[2], f[3], int(f[4]), int(f[5]),
+            extra if f[2] in ("file", "symlink") else "-",
+            extra if f[2] in ("char", "block") else f[15])
+    for k, v in want.items():
+        if v[0] in ("char", "block"):
+            want[k] = v[:4] + ("-", v[5])
+    diff = sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))
+    t.ok(len(want) > 2000 and not diff,
+         "v4: %d nodes equal what mkfs and xfs_db were told (names, types, "
+         "modes, owners, sha256, targets, rdev, xattrs)" % len(want),
+         "\n".join("%s: dof %r want %r" % (k, got.get(k), want.get(k))
+                   for k in diff[:8]))
+    t.eq([w for w in err.splitlines() if w.startswith("W")], [],
+         "v4: no warnings")
+    os.unlink(img)
+
+
+def make_disk_v4(path):
+    sys.path.insert(0, HERE)
+    import xfs_mkimg
+    return xfs_mkimg.make_disk(path, 320)
+
+
 with tempfile.TemporaryDirectory(prefix="xfstruth") as tmp:
     for k in ("v5", "dirty"):
         check_image(k, tmp)
+    check_v4(tmp)
 t.done()
