@@ -4,7 +4,10 @@
  * with the kernel's mount of the same filesystem (tests/truth/
  * xfs_truth.py).
  *
- *   dof-fs-walk EVIDENCE [VOLUME]
+ *   dof-fs-walk [-m] EVIDENCE [VOLUME]
+ *
+ * -m: metadata only (names, stat, symlink targets, xattrs; no file
+ * contents): the walk bench/bench-xfs.sh times.
  *
  * Lines (tab separated, paths and targets as hex of their bytes):
  *   R needs_recovery type
@@ -79,6 +82,8 @@ scmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int meta_only;
+
 static void
 walk(dof_fs *fs, dof_node node, const char *path)
 {
@@ -99,7 +104,10 @@ walk(dof_fs *fs, dof_node node, const char *path)
            (unsigned long long)st.size, st.nlink, (long long)st.atime,
            (long long)st.mtime, (long long)st.ctime, st.rdev_major,
            st.rdev_minor, (unsigned long long)st.ino);
-    if (st.type == DOF_FT_REG) {
+    if (st.type == DOF_FT_REG && meta_only) {
+        fputs("-", stdout);
+    }
+    else if (st.type == DOF_FT_REG) {
         char *data = NULL, h[65];
         size_t len = 0;
         if (dof_fs_read_all(fs, node, 256u << 20, &data, &len) == DOF_OK) {
@@ -162,6 +170,11 @@ main(int argc, char **argv)
     dof_evidence *ev = NULL;
     dof_fs *fs = NULL;
 
+    if (argc > 1 && strcmp(argv[1], "-m") == 0) {
+        meta_only = 1;
+        argv++;
+        argc--;
+    }
     if (argc < 2)
         return 2;
     if (dof_evidence_open(ctx, argv[1], -1, &ev) != DOF_OK) {
