@@ -138,6 +138,12 @@ int dof_xfs_da_node_parse(const dof_xfs_sb *sb, const unsigned char *p,
 int dof_xfs_attr_is_leaf(const dof_xfs_sb *sb, const unsigned char *p,
                          size_t len);
 
+/* An XFS POSIX ACL (the value of trusted.SGI_ACL_FILE or _DEFAULT) in
+ * the Linux xattr format the kernel shows as system.posix_acl_access or
+ * _default; *out malloc'd.  DOF_ERR_FORMAT if damaged. */
+int dof_xfs_acl_to_xattr(const unsigned char *p, size_t len,
+                         unsigned char **out, size_t *outlen);
+
 /* ---- log ---- */
 
 /* Reads len bytes at byte off of the volume. */

@@ -158,6 +158,50 @@ dof_xfs_da_node_parse(const dof_xfs_sb *sb, const unsigned char *p, size_t len,
     return DOF_OK;
 }
 
+#define ACL_USER 0x02u
+#define ACL_GROUP 0x08u
+#define ACL_XATTR_VERSION 2u
+#define ACL_MAX_ENTRIES 8191u
+
+int
+dof_xfs_acl_to_xattr(const unsigned char *p, size_t len, unsigned char **out,
+                     size_t *outlen)
+{
+    uint32_t cnt;
+    unsigned char *o;
+
+    *out = NULL;
+    *outlen = 0;
+    if (p == NULL || len < 4)
+        return DOF_ERR_FORMAT;
+    cnt = dof_be32(p);
+    if (cnt > ACL_MAX_ENTRIES || cnt > (len - 4) / 12)
+        return DOF_ERR_FORMAT;
+    if ((o = malloc(4 + (size_t)cnt * 8)) == NULL)
+        return DOF_ERR_NOMEM;
+    o[0] = ACL_XATTR_VERSION; /* le32 a_version */
+    o[1] = o[2] = o[3] = 0;
+    for (uint32_t i = 0; i < cnt; i++) {
+        const unsigned char *e = p + 4 + (size_t)i * 12;
+        unsigned char *d = o + 4 + (size_t)i * 8;
+        uint32_t tag = dof_be32(e), id = dof_be32(e + 4);
+        uint16_t perm = dof_xfs_be16(e + 8);
+        if (tag != ACL_USER && tag != ACL_GROUP)
+            id = 0xffffffffu;      /* ACL_UNDEFINED_ID */
+        d[0] = (unsigned char)tag; /* le16 e_tag, le16 e_perm, le32 e_id */
+        d[1] = (unsigned char)(tag >> 8);
+        d[2] = (unsigned char)perm;
+        d[3] = (unsigned char)(perm >> 8);
+        d[4] = (unsigned char)id;
+        d[5] = (unsigned char)(id >> 8);
+        d[6] = (unsigned char)(id >> 16);
+        d[7] = (unsigned char)(id >> 24);
+    }
+    *out = o;
+    *outlen = 4 + (size_t)cnt * 8;
+    return DOF_OK;
+}
+
 /* ---- listxattr ---- */
 
 typedef struct xa_state {
@@ -237,6 +281,22 @@ xa_cb(void *arg, const char *name, size_t name_len, const unsigned char *value,
         value = v;
     }
     stop = s->fn(s->arg, name, value ? (const void *)value : "", vlen);
+    /* the kernel shows POSIX ACLs as system.posix_acl_* too */
+    if (!stop && (strcmp(name, "trusted.SGI_ACL_FILE") == 0 ||
+                  strcmp(name, "trusted.SGI_ACL_DEFAULT") == 0)) {
+        unsigned char *acl = NULL;
+        size_t alen = 0;
+        if (dof_xfs_acl_to_xattr(value, vlen, &acl, &alen) == DOF_OK)
+            stop = s->fn(s->arg,
+                         name[16] == 'F' ? "system.posix_acl_access"
+                                         : "system.posix_acl_default",
+                         acl, alen);
+        else
+            dof_warn(s->fs->ctx, DOF_ERR_FORMAT, NULL,
+                     "inode %llu: damaged POSIX ACL in %s",
+                     (unsigned long long)s->ino, name);
+        free(acl);
+    }
     free(v);
     if (stop)
         s->stopped = 1;

@@ -151,6 +151,14 @@ FUZZ_TARGET(xfs)
         c = dof_xfs_log_clean(&sb, rd_fn, &s);
         FUZZ_ASSERT(c == 0 || c == 1 || c == -1);
     }
+    {
+        unsigned char *acl = NULL;
+        size_t alen = 0;
+        if (dof_xfs_acl_to_xattr(data, size, &acl, &alen) == DOF_OK)
+            FUZZ_ASSERT(alen >= 4 && (alen - 4) % 8 == 0 &&
+                        (alen - 4) / 8 * 12 + 4 <= size);
+        free(acl);
+    }
     for (int v5 = 0; v5 < 2; v5++) {
         fixed_sb(&sb, v5);
         with_sb(&sb, data, size);

@@ -105,6 +105,21 @@ def populate(m, v5):
     os.setxattr(os.path.join(m, "xa_remote"), "user.big",
                 os.urandom(20000))
     os.setxattr(os.path.join(m, "xa_remote"), "user.small", b"s")
+    # POSIX ACLs (XFS keeps them as trusted.SGI_ACL_FILE/_DEFAULT)
+    import struct
+
+    def acl(entries):
+        return struct.pack("<I", 2) + b"".join(
+            struct.pack("<HHI", t, p, i) for t, p, i in entries)
+    u = 0xffffffff
+    w("acl_file", b"acl")
+    os.setxattr(os.path.join(m, "acl_file"), "system.posix_acl_access",
+                acl([(1, 6, u), (2, 4, 1000), (4, 4, u), (0x10, 6, u),
+                     (0x20, 4, u)]))
+    os.makedirs(os.path.join(m, "acl_dir"))
+    os.setxattr(os.path.join(m, "acl_dir"), "system.posix_acl_default",
+                acl([(1, 7, u), (4, 5, u), (8, 5, 2000), (0x10, 5, u),
+                     (0x20, 5, u)]))
     os.makedirs(os.path.join(m, "opaque/inside"))
     os.setxattr(os.path.join(m, "opaque"), "trusted.overlay.opaque", b"y")
     # owners, modes, links, times
