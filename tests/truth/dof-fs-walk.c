@@ -130,7 +130,8 @@ walk(dof_fs *fs, dof_node node, const char *path)
         fputs("-", stdout);
     putchar('\t');
     dof_fs_listxattr(fs, node, xcb, &x);
-    qsort(x.v, x.n, sizeof(*x.v), scmp);
+    if (x.n > 1)
+        qsort(x.v, x.n, sizeof(*x.v), scmp);
     if (x.n == 0)
         putchar('-');
     for (size_t i = 0; i < x.n; i++) {
