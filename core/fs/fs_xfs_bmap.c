@@ -255,7 +255,8 @@ dof_xfs_fork_extents(dof_fs *fs, uint64_t ino, const dof_xfs_inode *in,
                  "inode %llu: %u damaged extent records or bmap blocks in "
                  "the %s fork skipped",
                  (unsigned long long)ino, g.bad, attr ? "attr" : "data");
-    qsort(g.ext, g.n, sizeof(*g.ext), ext_cmp);
+    if (g.n > 1)
+        qsort(g.ext, g.n, sizeof(*g.ext), ext_cmp);
     /* overlapping extents: keep the first */
     {
         size_t k = 0;
