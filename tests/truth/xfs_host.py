@@ -6,7 +6,7 @@ equals `docker logs` byte for byte, status names the volume xfs, warns
 exactly when the log needs recovery (truth: the kernel refuses a plain
 read-only mount) and never calls overlay2/backingFsBlockDev a stray layer.
 The inventory (list-containers, list-images, history, verify-image) is
-tests/truth/truth_inventory.py run over the same directory (xfs_host.sh)."""
+tests/truth/truth_inventory.py run over the same directory (xfs_inventory.sh)."""
 import glob
 import json
 import lzma

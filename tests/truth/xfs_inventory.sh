@@ -1,5 +1,5 @@
 #!/bin/sh
-# xfs_host.sh - tests/truth/truth_inventory.py (list-containers, list-images,
+# xfs_inventory.sh - tests/truth/truth_inventory.py (list-containers, list-images,
 # history, verify-image against the engine's truth, as raw, E01 and VMDK) over
 # the Docker hosts on XFS in images/real-xfs/ (images/build-xfs-host.sh).
 src=${DOF_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
