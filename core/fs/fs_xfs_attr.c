@@ -27,6 +27,8 @@
 #define ATTR3_RMT_MAGIC 0x5841524du /* "XARM" */
 #define XATTR_VALUE_MAX 65536u
 #define DA_MAX_DEPTH 8
+/* attr leaf blocks of one inode dof follows (256 MiB of 4 KiB leaves) */
+#define ATTR_LEAVES_MAX 65536u
 
 /* Emit one entry with its namespace prefix; 1 if the callback stopped. */
 static int
@@ -367,7 +369,7 @@ dof_xfs_listxattr(dof_fs *fs, dof_node node, dof_fs_xattr_fn fn, void *arg)
     /* along the leaves */
     for (uint64_t seen = 0;; seen++) {
         uint32_t forw = 0;
-        if (seen > nblocks) {
+        if (seen > nblocks || seen > ATTR_LEAVES_MAX) {
             xa_damaged(fs, node, "attribute leaf chain (a loop)");
             break;
         }

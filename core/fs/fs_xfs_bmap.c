@@ -15,9 +15,9 @@
 #define BMAP_HDR 24u
 #define BMAP3_HDR 72u
 #define BMAP_MAX_LEVEL 9u
-/* Extents of one fork: XFS allows 2^31 (2^48 with nrext64); a bigger
- * claim is refused, not allocated. */
-#define XFS_EXTENTS_CAP (1u << 24)
+/* Extents of one fork dof gathers (64 MiB of them): XFS allows 2^31
+ * (2^48 with nrext64); a bigger claim is refused, not allocated. */
+#define XFS_EXTENTS_CAP (1u << 21)
 
 void
 dof_xfs_ext_decode(const unsigned char *p, dof_xfs_ext *e)
@@ -69,7 +69,8 @@ dof_xfs_bmblock_parse(const dof_xfs_sb *sb, const unsigned char *b, size_t len,
     if (*level > BMAP_MAX_LEVEL)
         return DOF_ERR_FORMAT;
     if (*level == 0) {
-        if (nrecs * 16 > len - hdr)
+        /* only the root may be empty, and it lives in the inode */
+        if (nrecs == 0 || nrecs * 16 > len - hdr)
             return DOF_ERR_FORMAT;
         *recs = b + hdr;
         *n = nrecs;

@@ -18,6 +18,8 @@
 #define DIR_V4_HDR 16u
 #define DIR_V5_HDR 64u
 #define DIR_LEAF_OFFSET (32ull << 30)
+/* damaged or unreadable blocks of one directory before dof gives up */
+#define DIR_BAD_BLOCKS_MAX 64u
 
 dof_ftype
 dof_xfs_ftype(unsigned ftype)
@@ -169,7 +171,8 @@ dof_xfs_readdir(dof_fs *fs, dof_node dir, unsigned flags, dof_fs_dirent_fn fn,
     unsigned char *blk = NULL;
     size_t n = 0;
     uint64_t bs = x->sb.block_size, fpd = 1ull << x->sb.dirblk_log;
-    uint64_t leaf_blk = DIR_LEAF_OFFSET / bs;
+    uint64_t leaf_blk = DIR_LEAF_OFFSET / bs, end;
+    unsigned bad = 0;
     int rc;
 
     (void)flags; /* deleted XFS entries are not listed */
@@ -191,6 +194,11 @@ dof_xfs_readdir(dof_fs *fs, dof_node dir, unsigned flags, dof_fs_dirent_fn fn,
                      (unsigned long long)dir);
         goto done;
     }
+    /* the data blocks end at the directory's size (the leaf, node and
+     * free blocks above the leaf offset are not counted in it) */
+    end = x->in.size / bs + (x->in.size % bs != 0);
+    if (end > leaf_blk)
+        end = leaf_blk;
     rc = dof_xfs_fork_extents(fs, dir, &x->in, 0, &ext, &n);
     if (rc != DOF_OK)
         return rc;
@@ -200,10 +208,18 @@ dof_xfs_readdir(dof_fs *fs, dof_node dir, unsigned flags, dof_fs_dirent_fn fn,
     }
     for (size_t i = 0; i < n; i++) {
         uint64_t b = (ext[i].off + fpd - 1) & ~(fpd - 1);
-        for (; b < ext[i].off + ext[i].len && b < leaf_blk; b += fpd) {
+        for (; b < ext[i].off + ext[i].len && b < end; b += fpd) {
+            if (bad >= DIR_BAD_BLOCKS_MAX) {
+                dof_warn(fs->ctx, DOF_ERR_FORMAT, NULL,
+                         "directory inode %llu: %u damaged blocks, the "
+                         "rest is not read",
+                         (unsigned long long)dir, bad);
+                goto done;
+            }
             rc = dof_xfs_fork_read(fs, ext, n, b * bs, blk,
                                    x->sb.dir_block_size);
             if (rc != DOF_OK) {
+                bad++;
                 dof_warn(fs->ctx, rc, NULL,
                          "directory inode %llu: block %llu unreadable",
                          (unsigned long long)dir, (unsigned long long)b);
@@ -214,11 +230,13 @@ dof_xfs_readdir(dof_fs *fs, dof_node dir, unsigned flags, dof_fs_dirent_fn fn,
                                          rd_cb, &s);
             if (rc == 1)
                 goto done;
-            if (rc < 0)
+            if (rc < 0) {
+                bad++;
                 dof_warn(fs->ctx, rc, NULL,
                          "directory inode %llu: damaged directory block "
                          "%llu",
                          (unsigned long long)dir, (unsigned long long)b);
+            }
         }
     }
 done:
