@@ -681,6 +681,9 @@ DOF_API int dof_host_find_container(dof_ctx *ctx, const dof_host *host,
  * (with or without "sha256:"). */
 DOF_API int dof_host_find_image(dof_ctx *ctx, const dof_host *host,
                                 const char *query, const dof_image **out);
+/* The image container c was made from, in c's store (by image ID), or
+ * NULL when the store has no such image any more. */
+DOF_API const dof_image *dof_container_image(const dof_container *c);
 /* Resolve a path the engine recorded on the running host (a volume's
  * _data, HostnamePath, LogPath...) to a node on the store's filesystem:
  * a path under store->host_path is mapped below store->path, anything

@@ -324,33 +324,27 @@ dof_host_close(dof_host *host)
     free(host);
 }
 
-size_t
-dof_host_store_count(const dof_host *host)
-{
-    return host ? host->nstores : 0;
-}
-
-const dof_store *
-dof_host_store(const dof_host *host, size_t i)
-{
-    return host && i < host->nstores ? host->stores[i] : NULL;
-}
-
-size_t
-dof_host_info_count(const dof_host *host)
-{
-    return host ? host->ninfos : 0;
-}
-
-const dof_hostinfo *
-dof_host_info(const dof_host *host, size_t i)
-{
-    return host && i < host->ninfos ? host->infos[i] : NULL;
-}
+DOF_GETTER(size_t, dof_host_store_count, dof_host, nstores, 0)
+DOF_GETTER_AT(const dof_store *, dof_host_store, dof_host, stores, nstores)
+DOF_GETTER(size_t, dof_host_info_count, dof_host, ninfos, 0)
+DOF_GETTER_AT(const dof_hostinfo *, dof_host_info, dof_host, infos, ninfos)
 
 void
 dof_host_opts_init(dof_host_opts *o)
 {
     if (o != NULL)
         memset(o, 0, sizeof(*o));
+}
+
+const dof_image *
+dof_container_image(const dof_container *c)
+{
+    const dof_store *r = c ? c->store : NULL;
+
+    if (r == NULL || c->image_id == NULL)
+        return NULL;
+    for (size_t i = 0; i < r->nimages; i++)
+        if (r->images[i].id && strcmp(r->images[i].id, c->image_id) == 0)
+            return &r->images[i];
+    return NULL;
 }

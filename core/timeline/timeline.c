@@ -382,6 +382,31 @@ msg_prefix(tl *t, const char *what, const char *name)
     dof_buf_append(&t->msg, "] ", 2);
 }
 
+/* The row type, description and (where it is fixed) message of each
+ * event kind but TL_FILE. */
+static const struct {
+    const char *type, *desc, *msg;
+} kind_name[] = {
+    [TL_IMAGE_TAGGED] = {"image_tagged", "Image Last Tagged", "last tagged"},
+    [TL_IMAGE_STEP] = {"image_build_step", "Image Build Step Created", NULL},
+    [TL_CT_CREATED] = {"container_created", "Container Created", "created"},
+    [TL_CT_STARTED] = {"container_started", "Container Started", "started"},
+    [TL_CT_FINISHED] = {"container_finished", "Container Finished",
+                        "finished"},
+    [TL_HEALTH] = {"health_probe", "Health Check Started", NULL},
+    [TL_VOLUME] = {"volume_created", "Volume Created", "created"},
+    [TL_NETWORK] = {"network_created", "Network Created", "created"},
+};
+
+static void
+kind_names(tl *t, int kind, tl_row *r)
+{
+    r->type = kind_name[kind].type;
+    dof_buf_printf(&t->desc, "%s", kind_name[kind].desc);
+    if (kind_name[kind].msg)
+        dof_buf_printf(&t->msg, "%s", kind_name[kind].msg);
+}
+
 static int
 emit_event(tl *t, const tl_event *e)
 {
@@ -398,15 +423,10 @@ emit_event(tl *t, const tl_event *e)
         r.root = img->store;
         r.source = img->config_path;
         msg_prefix(t, "image", image_label(img));
-        if (e->kind == TL_IMAGE_TAGGED) {
-            r.type = "image_tagged";
-            dof_buf_printf(&t->desc, "Image Last Tagged");
-            dof_buf_printf(&t->msg, "last tagged");
+        kind_names(t, e->kind, &r);
+        if (e->kind == TL_IMAGE_TAGGED)
             break;
-        }
         const dof_history *h = &img->history[e->sub];
-        r.type = "image_build_step";
-        dof_buf_printf(&t->desc, "Image Build Step Created");
         dof_buf_printf(&t->msg, "build step %u/%zu%s", e->sub + 1,
                        img->nhistory, h->empty_layer ? " (no layer)" : "");
         if (h->created_by && *h->created_by) {
@@ -429,29 +449,15 @@ emit_event(tl *t, const tl_event *e)
         r.root = c->store;
         r.source = c->config_path;
         msg_prefix(t, "container", ct_name(c));
-        if (e->kind == TL_CT_CREATED) {
-            r.type = "container_created";
-            dof_buf_printf(&t->desc, "Container Created");
-            dof_buf_printf(&t->msg, "created");
-        }
-        else if (e->kind == TL_CT_STARTED) {
-            r.type = "container_started";
-            dof_buf_printf(&t->desc, "Container Started");
-            dof_buf_printf(&t->msg, "started");
-        }
-        else if (e->kind == TL_CT_FINISHED) {
-            r.type = "container_finished";
-            dof_buf_printf(&t->desc, "Container Finished");
-            dof_buf_printf(&t->msg, "finished");
+        kind_names(t, e->kind, &r);
+        if (e->kind == TL_CT_FINISHED) {
             if (c->state != DOF_STATE_RUNNING &&
                 c->state != DOF_STATE_PAUSED &&
                 c->state != DOF_STATE_RESTARTING)
                 dof_buf_printf(&t->msg, " (exit code %d)", c->exit_code);
         }
-        else {
+        else if (e->kind == TL_HEALTH) {
             const dof_health_probe *p = &c->health_log[e->sub];
-            r.type = "health_probe";
-            dof_buf_printf(&t->desc, "Health Check Started");
             dof_buf_printf(&t->msg, "health check (exit code %d)",
                            p->exit_code);
             if (p->output && *p->output) {
@@ -463,22 +469,18 @@ emit_event(tl *t, const tl_event *e)
     }
     case TL_VOLUME: {
         const dof_docker_volume *v = e->obj;
-        r.type = "volume_created";
         r.root = v->store;
         r.source = v->data_path;
         msg_prefix(t, "volume", v->name ? v->name : "?");
-        dof_buf_printf(&t->desc, "Volume Created");
-        dof_buf_printf(&t->msg, "created");
+        kind_names(t, e->kind, &r);
         break;
     }
     case TL_NETWORK: {
         const dof_network *n = e->obj;
-        r.type = "network_created";
         r.root = n->store;
         r.source = "network/files/local-kv.db";
         msg_prefix(t, "network", n->name ? n->name : n->id ? n->id : "?");
-        dof_buf_printf(&t->desc, "Network Created");
-        dof_buf_printf(&t->msg, "created");
+        kind_names(t, e->kind, &r);
         break;
     }
     case TL_FILE: {

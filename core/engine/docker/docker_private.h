@@ -112,18 +112,4 @@ int dof_docker_networks_parse(dof_storeb *rb, const char *path,
 void dof_docker_kv_json(const unsigned char *v, size_t len, const char **json,
                         size_t *jlen);
 
-/* ---- Docker records over bbolt (pure parts, for tests and fuzzing) ---- */
-/* Add the volumes of a volumes/metadata.db image to rb->root->volumes
- * (in_metadata = 1).  rb->fs is not used. */
-int dof_docker_volumes_parse(dof_storeb *rb, const char *path, const void *buf,
-                             size_t len);
-/* Add the networks (and their endpoints) of a network/files/local-kv.db
- * image to rb->root->networks, sorted by name. */
-int dof_docker_networks_parse(dof_storeb *rb, const char *path,
-                              const void *buf, size_t len);
-/* A libnetwork kv value: skip an 8-byte little-endian index when what
- * follows is JSON; *json = NULL when the value is not JSON at all. */
-void dof_docker_kv_json(const unsigned char *v, size_t len, const char **json,
-                        size_t *jlen);
-
 #endif

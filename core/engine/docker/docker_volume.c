@@ -89,30 +89,15 @@ int
 dof_docker_volumes_parse(dof_storeb *rb, const char *path, const void *buf,
                          size_t len)
 {
-    dof_bbolt *db = NULL;
-    dof_bbolt_bkt b;
     volst s;
     int rc;
 
-    rc = dof_bbolt_open_mem_path(rb->ctx, path, buf, len, &db);
-    if (rc != DOF_OK)
-        return rc;
-    rc = dof_bbolt_bucket(db, NULL, "volumes", 7, &b);
-    if (rc == DOF_ERR_NOTFOUND) {
-        /* A fresh engine creates the bucket with its first volume. */
-        rc = DOF_OK;
-        goto done;
-    }
-    if (rc != DOF_OK)
-        goto done;
     memset(&s, 0, sizeof(s));
     s.rb = rb;
     s.path = path;
-    rc = dof_bbolt_foreach(db, &b, vol_fn, &s);
+    rc = dof_bbolt_foreach_in(rb->ctx, path, buf, len, "volumes", vol_fn, &s);
     if (rc == DOF_OK && s.oom)
         rc = dof_set_error(rb->ctx, DOF_ERR_NOMEM, "out of memory");
-done:
-    dof_bbolt_close(db);
     return rc;
 }
 
