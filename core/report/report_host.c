@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #define RECOVERY_NOTE                                                         \
-    "journal (ext4) or log (XFS) needs recovery: dof does not replay it; "   \
+    "journal (ext4) or log (XFS) needs recovery: dof does not replay it; "    \
     "the on-disk state may be older than what the host saw"
 
 static int
