@@ -92,6 +92,9 @@ void dof_fs_close(dof_fs *fs);
 /* ext2/3/4 at byte offset `offset` of an open image. */
 int dof_fs_ext_open(dof_ctx *ctx, TSK_IMG_INFO *img, uint64_t offset,
                     dof_fs **out);
+/* XFS (v4, v5) at byte offset `offset` of an open image (fs_xfs.c). */
+int dof_fs_xfs_open(dof_ctx *ctx, TSK_IMG_INFO *img, uint64_t offset,
+                    dof_fs **out);
 /* A host directory as a filesystem root. */
 int dof_fs_dir_open(dof_ctx *ctx, const char *path, dof_fs **out);
 /* Any backend as one-volume evidence called name, format "dir" (the fuzz

@@ -9,6 +9,7 @@
  * in order; the first that matches wins.  Adding a filesystem is one row.
  */
 #include "fs/fs_private.h"
+#include "fs/fs_xfs.h"
 
 #define PROBE_SECTOR 512u
 
@@ -35,8 +36,18 @@ probe_ext(const unsigned char *b, size_t n, dof_fs_probe_result *r)
 static int
 probe_xfs(const unsigned char *b, size_t n, dof_fs_probe_result *r)
 {
-    (void)r;
-    return n >= 4 && memcmp(b, "XFSB", 4) == 0;
+    dof_xfs_sb sb;
+
+    if (n < 4 || memcmp(b, "XFSB", 4) != 0)
+        return 0;
+    if (dof_xfs_sb_parse(b, n, &sb) != DOF_OK) {
+        r->note = "XFS superblock magic but damaged superblock or unknown "
+                  "version";
+        r->openable = 0;
+        return 1;
+    }
+    r->fs_bytes = sb.dblocks * sb.block_size;
+    return 1;
 }
 
 static int
@@ -96,7 +107,7 @@ probe_vfat(const unsigned char *b, size_t n, dof_fs_probe_result *r)
  */
 static const dof_fs_kind kinds[] = {
     {"ext4", probe_ext, dof_fs_ext_open, NULL, 0},
-    {"xfs", probe_xfs, NULL, "XFS filesystem, not supported yet", 0},
+    {"xfs", probe_xfs, dof_fs_xfs_open, NULL, 0},
     {"luks", probe_luks, NULL,
      "LUKS encrypted volume, cannot be read without its key", 0},
     {"lvm2", probe_lvm2, NULL, "LVM2 physical volume, not supported yet", 0},

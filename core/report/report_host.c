@@ -12,8 +12,8 @@
     "was running when the disk was acquired live, or the host stopped "       \
     "without stopping it (power cut, crash, killed engine)"
 #define RECOVERY_NOTE                                                         \
-    "ext4 journal needs recovery: TSK does not replay it; the on-disk "       \
-    "state may be older than what the host saw"
+    "journal (ext4) or log (XFS) needs recovery: dof does not replay it; "    \
+    "the on-disk state may be older than what the host saw"
 
 static int
 is_running(dof_state s)

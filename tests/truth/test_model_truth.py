@@ -384,6 +384,13 @@ def check_hostside():
                         {"node_id": "nodeB", "addr": "10.0.0.6:2377"}]))
         put(t, "/home/carol/.local/share/docker/containers/%s/config.v2.json"
             % c2, cfg(c2, "two", "2024-01-01T00:00:00Z"))
+        # overlay2: a layer dir no layerdb record uses (a stray), and the
+        # block-device node dockerd makes on XFS backing filesystems
+        os.makedirs(os.path.join(t, "srv/docker/overlay2/" + "9" * 64))
+        bdev = os.geteuid() == 0
+        if bdev:
+            os.mknod(os.path.join(t, "srv/docker/overlay2/backingFsBlockDev"),
+                     0o60600, os.makedev(7, 0))
         img = os.path.join(tmp, "host.raw")
         if not ok(mkext4(t, img), "hostside: mke2fs built the image"):
             return
@@ -416,6 +423,11 @@ def check_hostside():
         ok(c3 in warn_text(k) and "no config.v2.json" in warn_text(k),
            "hostside: warning names it", warn_text(k))
         is_eq(cs.get(c1, {}).get("state"), "created", "hostside: state")
+        ok("overlay2/%s is used by no layerdb" % ("9" * 64) in warn_text(k),
+           "hostside: a stray overlay2 dir is reported", warn_text(k))
+        ok(not bdev or "backingFsBlockDev" not in warn_text(k),
+           "hostside: overlay2/backingFsBlockDev (a device node) is no "
+           "stray layer", warn_text(k))
         hi = k.get("hostinfo", [{}])[0]
         is_eq(hi.get("data_root_setting"), "/srv/docker",
               "hostside: data-root setting")

@@ -353,8 +353,11 @@ load_root(dof_host *h, dof_store *r, const cand *cd, const dof_partition *vol,
     r->journal_needs_recovery = dof_fs_needs_recovery(cd->fs);
     if (r->journal_needs_recovery)
         dof_warn(h->ctx, DOF_ERR_FORMAT, r->path,
-                 "the ext4 journal of volume %u needs recovery: what is "
-                 "read may be older than what the host last saw",
+                 "the %s %s of volume %u needs recovery: what is read may "
+                 "be older than what the host last saw",
+                 dof_fs_type_name(cd->fs),
+                 strcmp(dof_fs_type_name(cd->fs), "xfs") == 0 ? "log"
+                                                              : "journal",
                  r->volume_index);
     r->driver = pick_driver(a, cd->fs, r->path,
                             hi ? hi->storage_driver_setting : NULL);

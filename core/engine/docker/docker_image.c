@@ -844,6 +844,12 @@ check_unreferenced(dof_storeb *rb)
         for (size_t i = 0; i < n; i++) {
             if (strcmp(names[i], "l") == 0)
                 continue;
+            /* dockerd's block-device node on XFS backing filesystems
+             * (for project quotas): not a layer */
+            if (strcmp(names[i], "backingFsBlockDev") == 0 &&
+                !dof_fs_path_is_dir(rb->fs,
+                                    dof_path_join(rb->arena, d, names[i])))
+                continue;
             if (!in_sorted(used, nused, names[i]))
                 dof_warn(rb->ctx, DOF_ERR_NOTFOUND,
                          dof_path_join(rb->arena, d, names[i]),
