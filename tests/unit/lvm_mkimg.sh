@@ -119,8 +119,10 @@ dd if=lvm.raw of=root.fs bs=$ext count=3 iflag=skip_bytes \
 truncate -s 20M root.fs
 e2fsck -fy root.fs >/dev/null 2>&1 || true
 resize2fs root.fs 20M >/dev/null 2>&1
-head -c 14000000 /dev/urandom > big.bin
+head -c 12000000 /dev/urandom > big.bin
 debugfs -w -R "write big.bin big.bin" root.fs >/dev/null 2>&1
+debugfs -R "dump big.bin big.chk" root.fs >/dev/null 2>&1
+cmp -s big.bin big.chk || { echo "debugfs write of big.bin failed" >&2; exit 1; }
 put root root.fs
 
 # data: 2 segments on pv0 with the spacer's extents between them
@@ -239,4 +241,4 @@ seqno_of() {
 }
 echo "vgs_bad=$(seqno_of badtext.raw)" >> truth
 echo "vgs_wrap=$(seqno_of wrap.raw)" >> truth
-rm -rf tree_boot tree_root tree_data big.bin boot.fs root.fs data.fs
+rm -rf tree_boot tree_root tree_data big.bin big.chk boot.fs root.fs data.fs
