@@ -190,13 +190,18 @@ dof_evidence_lvm_ring_scan(const unsigned char *area, uint64_t size,
 {
     size_t nl = strlen(name), ring;
     unsigned char *buf;
+    uint64_t budget; /* bytes looked at: a hostile area costs O(size) */
     int found = 0;
 
     if (size <= DOF_LVM_MDA_HEADER || size > DOF_LVM_MAX_MDA || nl == 0 ||
         nl + 2 > size - DOF_LVM_MDA_HEADER)
         return 0;
     ring = (size_t)(size - DOF_LVM_MDA_HEADER);
-    if ((buf = malloc(ring + 1)) == NULL)
+    if (memchr(area + DOF_LVM_MDA_HEADER, '\0', ring) == NULL)
+        return 0; /* no text ends anywhere */
+    budget = 8 * (uint64_t)ring;
+    if ((buf = malloc(ring < DOF_LVM_MAX_TEXT ? ring + 1
+                                              : DOF_LVM_MAX_TEXT + 1)) == NULL)
         return -1;
     for (uint64_t off = DOF_LVM_MDA_HEADER;
          off + nl + 2 <= size && (unsigned)found < max;
@@ -221,6 +226,9 @@ dof_evidence_lvm_ring_scan(const unsigned char *area, uint64_t size,
                       (size_t)(z - (area + DOF_LVM_MDA_HEADER));
             }
         }
+        if (budget < (uint64_t)len + DOF_LVM_SECTOR)
+            break;
+        budget -= (uint64_t)len + DOF_LVM_SECTOR;
         if (len > DOF_LVM_MAX_TEXT ||
             dof_evidence_lvm_ring_copy(area, size, off, len, buf) != 0)
             continue;

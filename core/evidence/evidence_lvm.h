@@ -84,8 +84,9 @@ int dof_evidence_lvm_ring_copy(const unsigned char *area, uint64_t size,
 typedef void (*dof_lvm_text_fn)(void *arg, uint64_t off, const char *text,
                                 size_t len);
 /* Every text in area (see ring_copy) that starts on a 512-byte boundary
- * with "name {" and ends at a NUL; at most max texts.  Returns the
- * number passed to fn, -1 on out of memory. */
+ * with "name {" and ends at a NUL; at most max texts, and the bytes
+ * looked at bounded by a few times the area's size.  Returns the number
+ * passed to fn, -1 on out of memory. */
 int dof_evidence_lvm_ring_scan(const unsigned char *area, uint64_t size,
                                const char *name, unsigned max,
                                dof_lvm_text_fn fn, void *arg);
@@ -95,8 +96,10 @@ int dof_evidence_lvm_ring_scan(const unsigned char *area, uint64_t size,
 #define DOF_LVM_MAX_DEPTH 16u
 #define DOF_LVM_MAX_PVS 1024u
 #define DOF_LVM_MAX_LVS 4096u
-#define DOF_LVM_MAX_SEGS 4096u   /* per LV */
-#define DOF_LVM_MAX_STRIPES 256u /* per segment */
+#define DOF_LVM_MAX_SEGS 4096u       /* per LV */
+#define DOF_LVM_MAX_STRIPES 256u     /* per segment */
+#define DOF_LVM_MAX_VG_SEGS 65536u   /* segments in one VG */
+#define DOF_LVM_MAX_NODES (1u << 19) /* values in one text (memory) */
 
 typedef struct dof_lvm_pvx {
     const char *name; /* "pv0" */

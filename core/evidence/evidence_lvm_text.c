@@ -30,6 +30,7 @@ typedef struct lparser {
     dof_arena *a;
     const char *why;
     int nomem;
+    size_t nodes; /* bounded: DOF_LVM_MAX_NODES */
 } lparser;
 
 static int
@@ -70,7 +71,14 @@ fail(lparser *ps, const char *why)
 static lnode *
 new_node(lparser *ps, int type)
 {
-    lnode *n = dof_arena_calloc(ps->a, 1, sizeof(*n));
+    lnode *n;
+
+    if (++ps->nodes > DOF_LVM_MAX_NODES) {
+        if (ps->why == NULL)
+            ps->why = "too many values in the metadata text";
+        return NULL;
+    }
+    n = dof_arena_calloc(ps->a, 1, sizeof(*n));
     if (n == NULL)
         ps->nomem = 1;
     else
@@ -89,12 +97,12 @@ parse_string(lparser *ps)
 
     for (const char *r = q; r < ps->end; r++) {
         if (*r == '"') {
-            s = dof_arena_alloc(ps->a, n + 1);
-            node = s ? new_node(ps, LN_STR) : NULL;
-            if (node == NULL) {
+            if ((s = dof_arena_alloc(ps->a, n + 1)) == NULL) {
                 ps->nomem = 1;
                 return NULL;
             }
+            if ((node = new_node(ps, LN_STR)) == NULL)
+                return NULL;
             w = s;
             for (const char *t = q; t < r; t++) {
                 if (*t == '\\' && t + 1 < r)
@@ -490,11 +498,16 @@ parse_vg(const lnode *sec, dof_arena *a, dof_lvm_vgx *vg, const char **why)
     }
     if ((vg->lvs = dof_arena_calloc(a, n + 1, sizeof(*vg->lvs))) == NULL)
         return DOF_ERR_NOMEM;
+    n = 0;
     for (const lnode *l = lvs->child; l; l = l->next)
         if (l->type == LN_SECTION) {
             if ((rc = parse_lv(l, a, &vg->lvs[vg->nlvs], why)) != 0)
                 return rc;
-            vg->nlvs++;
+            n += vg->lvs[vg->nlvs++].nsegs;
+            if (n > DOF_LVM_MAX_VG_SEGS) {
+                *why = "the volume group has too many segments";
+                return -1;
+            }
         }
     return 0;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #define LVM_MAX_PVS_FOUND 256u
+#define LVM_MAX_OLD_SEEN 8192u /* older texts remembered, all VGs */
 
 typedef struct lvm_pv {
     const char *address;
@@ -158,7 +159,7 @@ scan_one(void *arg, uint64_t off, const char *text, size_t len)
         for (size_t i = 0; i < s->nold && !dup; i++)
             dup = s->old[i].seqno == vg.seqno &&
                   strcmp(s->old[i].vg_id, vg.id) == 0;
-        if (!dup) {
+        if (!dup && s->nold < LVM_MAX_OLD_SEEN) {
             const char *id = dof_arena_strdup(s->a, vg.id);
             if (id == NULL || dof_grow(&s->old, &s->capold, s->nold,
                                        sizeof(*s->old), 16) != DOF_OK) {
@@ -374,34 +375,37 @@ lv_imgstat(TSK_IMG_INFO *img, FILE *f)
 
 /* ---- LVs ---- */
 
+#define LVM_MAX_COWS 4096u
+
+/* One VG being listed: its text, where its PVs are, its snapshot stores. */
+typedef struct vg_ctx {
+    const dof_lvm_vgx *vg;
+    const lvm_pv **pvmap; /* per vg->pvs[i]: the PV found, or NULL */
+    const char **cows;    /* cow_store names of snapshot segments */
+    size_t ncows;
+} vg_ctx;
+
 static const lvm_pv *
-find_pv(const struct dof_ev_lvm *s, const dof_lvm_vgx *vg, const char *name,
-        const dof_lvm_pvx **pvx)
+find_pv(const vg_ctx *c, const char *name, const dof_lvm_pvx **pvx)
 {
     *pvx = NULL;
-    for (size_t i = 0; i < vg->npvs; i++)
-        if (strcmp(vg->pvs[i].name, name) == 0) {
-            *pvx = &vg->pvs[i];
-            for (size_t k = 0; k < s->npvs; k++)
-                if (s->pvs[k].state > 0 &&
-                    same_uuid(vg->pvs[i].id, s->pvs[k].label.uuid))
-                    return &s->pvs[k];
-            return NULL;
+    for (size_t i = 0; i < c->vg->npvs; i++)
+        if (strcmp(c->vg->pvs[i].name, name) == 0) {
+            *pvx = &c->vg->pvs[i];
+            return c->pvmap[i];
         }
     return NULL;
 }
 
 /* What an LV is, and why it is not read (NULL: linear, read). */
 static const char *
-lv_kind(const dof_lvm_vgx *vg, const dof_lvm_lvx *lv, const char **type)
+lv_kind(const vg_ctx *c, const dof_lvm_lvx *lv, const char **type)
 {
-    for (size_t i = 0; i < vg->nlvs; i++)
-        for (size_t k = 0; k < vg->lvs[i].nsegs; k++)
-            if (vg->lvs[i].segs[k].cow_store &&
-                strcmp(vg->lvs[i].segs[k].cow_store, lv->name) == 0) {
-                *type = "snapshot-cow";
-                return "copy-on-write store of a snapshot, not supported";
-            }
+    for (size_t i = 0; i < c->ncows; i++)
+        if (strcmp(c->cows[i], lv->name) == 0) {
+            *type = "snapshot-cow";
+            return "copy-on-write store of a snapshot, not supported";
+        }
     if (lv->nsegs == 0) {
         *type = "empty";
         return "LV without segments";
@@ -426,10 +430,11 @@ lv_kind(const dof_lvm_vgx *vg, const dof_lvm_lvx *lv, const char **type)
 }
 
 static int
-add_lv(dof_evidence *ev, const dof_lvm_vgx *vg, const dof_lvm_lvx *lv,
+add_lv(dof_evidence *ev, const vg_ctx *c, const dof_lvm_lvx *lv,
        const uint64_t *old, size_t nold, const char *vgaddr)
 {
     struct dof_ev_lvm *s = ev->lvm;
+    const dof_lvm_vgx *vg = c->vg;
     uint64_t ext = vg->extent_size * DOF_LVM_SECTOR, next = 0, size = 0;
     dof_lvm_volume *v = dof_arena_calloc(ev->arena, 1, sizeof(*v));
     dof_lvm_segment *sg;
@@ -442,7 +447,7 @@ add_lv(dof_evidence *ev, const dof_lvm_vgx *vg, const dof_lvm_lvx *lv,
     if (v == NULL ||
         (sg = dof_arena_calloc(ev->arena, lv->nsegs + 1, sizeof(*sg))) == NULL)
         return nomem(ev);
-    note = lv_kind(vg, lv, &type);
+    note = lv_kind(c, lv, &type);
     v->vg = dof_arena_strdup(ev->arena, vg->name);
     v->vg_id = dof_arena_strdup(ev->arena, vg->id);
     v->lv = dof_arena_strdup(ev->arena, lv->name);
@@ -473,7 +478,7 @@ add_lv(dof_evidence *ev, const dof_lvm_vgx *vg, const dof_lvm_lvx *lv,
         sg[k].pv_start_extent = g->stripes[0].pe;
         if (sg[k].pv == NULL)
             return nomem(ev);
-        pv = find_pv(s, vg, g->stripes[0].pv, &pvx);
+        pv = find_pv(c, g->stripes[0].pv, &pvx);
         if (pv == NULL) {
             if (note == NULL) {
                 note = "a PV of this LV is missing from the evidence, not "
@@ -571,6 +576,7 @@ read_vg(dof_evidence *ev, lvm_pv *first)
     const dof_lvm_vgx *vg = &first->best;
     uint64_t *old;
     size_t nold = 0;
+    vg_ctx c;
     int rc = DOF_OK;
 
     /* the newest text of this VG among all its PVs: a committed text
@@ -600,6 +606,16 @@ read_vg(dof_evidence *ev, lvm_pv *first)
             s->old[i].seqno < vg->seqno && nold < DOF_LVM_MAX_OLD)
             old[nold++] = s->old[i].seqno;
     qsort(old, nold, sizeof(*old), cmp_u64_desc);
+    memset(&c, 0, sizeof(c));
+    c.vg = vg;
+    c.pvmap = dof_arena_calloc(s->a, vg->npvs + 1, sizeof(*c.pvmap));
+    c.cows = dof_arena_calloc(s->a, LVM_MAX_COWS, sizeof(*c.cows));
+    if (c.pvmap == NULL || c.cows == NULL)
+        return nomem(ev);
+    for (size_t i = 0; i < vg->nlvs; i++)
+        for (size_t k = 0; k < vg->lvs[i].nsegs && c.ncows < LVM_MAX_COWS; k++)
+            if (vg->lvs[i].segs[k].cow_store)
+                c.cows[c.ncows++] = vg->lvs[i].segs[k].cow_store;
     /* the PVs of the VG, by uuid */
     for (size_t p = 0; p < vg->npvs; p++) {
         int found = 0;
@@ -608,6 +624,8 @@ read_vg(dof_evidence *ev, lvm_pv *first)
             const char *note;
             if (pv->state <= 0 || !same_uuid(vg->pvs[p].id, pv->label.uuid))
                 continue;
+            if (!found)
+                c.pvmap[p] = pv;
             found = 1;
             if (pv->used)
                 continue;
@@ -625,7 +643,7 @@ read_vg(dof_evidence *ev, lvm_pv *first)
                      vg->name, vg->pvs[p].name, vg->pvs[p].id);
     }
     for (size_t l = 0; l < vg->nlvs && rc == DOF_OK; l++)
-        rc = add_lv(ev, vg, &vg->lvs[l], old, nold, first->address);
+        rc = add_lv(ev, &c, &vg->lvs[l], old, nold, first->address);
     return rc;
 }
 
