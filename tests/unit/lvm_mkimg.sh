@@ -43,7 +43,7 @@ dd if=boot.fs of=lvm.raw bs=512 seek="$s1" conv=notrunc status=none
 
 L2=$(losetup -f --show -o $((s2 * 512)) --sizelimit $((40 << 20)) lvm.raw)
 L3=$(losetup -f --show -o $((s3 * 512)) --sizelimit $((16 << 20)) lvm.raw)
-trap 'losetup -d "$L2" "$L3" 2>/dev/null || true' EXIT
+trap 'for l in $L2 $L3; do losetup -d "$l" 2>/dev/null; done; true' EXIT
 M2=$(stat -c %T "$L2") M3=$(stat -c %T "$L3")
 m2=$((0x$M2)) m3=$((0x$M3))
 j2=$(stat -c %t "$L2") j3=$(stat -c %t "$L3")
@@ -228,17 +228,23 @@ with open("badtext.raw", "r+b") as f:
         f.seek(pv + mda + off + 20)
         f.write(bytes([b[0] ^ 0x20]))
 EOF
-# the seqno the tools read from an image (read-only loop devices)
+# the seqno the tools read from an image (read-only loop devices), in
+# $seq (not in a subshell: the loop devices stay known to the EXIT trap)
 seqno_of() {
     losetup -d "$L2" "$L3"
+    L2= L3=
     L2=$(losetup -f --show -r -o $((s2 * 512)) --sizelimit $((40 << 20)) "$1")
     L3=$(losetup -f --show -r -o $((s3 * 512)) --sizelimit $((16 << 20)) "$1")
     M2=$(stat -c %T "$L2") M3=$(stat -c %T "$L3")
     m2=$((0x$M2)) m3=$((0x$M3))
-    v=$(lvmx vgs --noheadings -o vg_seqno --readonly vgdof 2>/dev/null |
-        grep -o '^ *[0-9][0-9]* *$' | tr -d ' ' || true)
-    echo "${v:-none}"
+    lvmx vgs --noheadings -o vg_seqno --readonly vgdof > vgs.out 2>/dev/null ||
+        true
+    seq=$(grep -o '^ *[0-9][0-9]* *$' vgs.out | tr -d ' ' || true)
+    seq=${seq:-none}
+    rm -f vgs.out
 }
-echo "vgs_bad=$(seqno_of badtext.raw)" >> truth
-echo "vgs_wrap=$(seqno_of wrap.raw)" >> truth
+seqno_of badtext.raw
+echo "vgs_bad=$seq" >> truth
+seqno_of wrap.raw
+echo "vgs_wrap=$seq" >> truth
 rm -rf tree_boot tree_root tree_data big.bin big.chk boot.fs root.fs data.fs
