@@ -300,6 +300,7 @@ cmp_u64_desc(const void *a, const void *b)
 
 typedef struct lv_map {
     uint64_t lv_off, len, img_off;
+    uint64_t img_end; /* the end of its PV: bytes past it read as zeros */
 } lv_map;
 
 typedef struct lv_img {
@@ -346,8 +347,9 @@ lv_read(TSK_IMG_INFO *img, TSK_OFF_T off, char *buf, size_t len)
         n = e->len - in < len - done ? (size_t)(e->len - in) : len - done;
         src = e->img_off + in;
         memset(buf + done, 0, n);
-        if (src < psize) {
-            size_t want = psize - src < n ? (size_t)(psize - src) : n;
+        if (src < psize && src < e->img_end) {
+            uint64_t lim = psize < e->img_end ? psize : e->img_end;
+            size_t want = lim - src < n ? (size_t)(lim - src) : n;
             ssize_t got =
                 tsk_img_read(m->parent, (TSK_OFF_T)src, buf + done, want);
             if (got < 0)
@@ -490,10 +492,14 @@ add_lv(dof_evidence *ev, const vg_ctx *c, const dof_lvm_lvx *lv,
         sg[k].pv_address = pv->address;
         if (first_addr == NULL)
             first_addr = pv->address;
-        if (pvx->pe_start <= (UINT64_MAX - pv->off) / DOF_LVM_SECTOR &&
-            g->stripes[0].pe <= (UINT64_MAX / 2) / ext)
-            sg[k].offset_bytes = pv->off + pvx->pe_start * DOF_LVM_SECTOR +
-                                 g->stripes[0].pe * ext;
+        {
+            uint64_t a, b, o;
+            if (!__builtin_mul_overflow(pvx->pe_start, DOF_LVM_SECTOR, &a) &&
+                !__builtin_mul_overflow(g->stripes[0].pe, ext, &b) &&
+                !__builtin_add_overflow(pv->off, a, &o) &&
+                !__builtin_add_overflow(o, b, &o) && o < (UINT64_C(1) << 62))
+                sg[k].offset_bytes = o;
+        }
         if (note != NULL)
             continue;
         if (pvx->missing) {
@@ -504,12 +510,18 @@ add_lv(dof_evidence *ev, const vg_ctx *c, const dof_lvm_lvx *lv,
                  g->extent_count > (UINT64_MAX / 4) / ext - next) {
             note = "segments are not contiguous, not supported";
         }
+        else if (sg[k].offset_bytes == 0) {
+            note = "a segment's place on its PV is out of range";
+        }
         else {
-            if (g->stripes[0].pe + g->extent_count > pvx->pe_count ||
-                sg[k].offset_bytes == 0)
+            uint64_t end = sg[k].offset_bytes + g->extent_count * ext;
+            if (g->stripes[0].pe > pvx->pe_count ||
+                g->extent_count > pvx->pe_count - g->stripes[0].pe ||
+                end > pv->off + pv->len)
                 dof_warn(ev->ctx, DOF_ERR_FORMAT, NULL,
                          "LVM2 LV %s/%s: segment %zu lies beyond the "
-                         "extents of PV %s (%s)",
+                         "extents of PV %s (%s): what is past its end "
+                         "reads as zeros",
                          vg->name, lv->name, k + 1, pvx->name, pv->address);
             next += g->extent_count;
         }
@@ -549,6 +561,10 @@ add_lv(dof_evidence *ev, const vg_ctx *c, const dof_lvm_lvx *lv,
         m->map[k].lv_off = lv->segs[k].start_extent * ext;
         m->map[k].len = lv->segs[k].extent_count * ext;
         m->map[k].img_off = sg[k].offset_bytes;
+        m->map[k].img_end = UINT64_MAX;
+        for (size_t i = 0; i < s->npvs; i++)
+            if (s->pvs[i].address == sg[k].pv_address)
+                m->map[k].img_end = s->pvs[i].off + s->pvs[i].len;
     }
     m->nmap = lv->nsegs;
     img = tsk_img_open_external(m, (TSK_OFF_T)size, DOF_LVM_SECTOR, lv_read,
