@@ -90,6 +90,22 @@ try:
     doc = json.loads(p.stdout.decode())
     t.eq([v["address"] for v in doc["status"]["evidence"]["volumes"]], ["p2/lvm:vgdof/data"],
          "--volume p2/lvm:vgdof/data: that LV only")
+
+    # the Python module: volumes()[].lvm is the JSON's volumes[].lvm
+    so_dir = os.path.join(corpus.BUILDDIR, "bindings", "python", ".libs")
+    so = os.path.join(so_dir, "_dof.so")
+    if not os.path.exists(so) or b"libasan.so" in open(so, "rb").read():
+        t.skip("Python volumes()[].lvm", "_dof.so not built or sanitized")
+    else:
+        sys.path.insert(0, so_dir)
+        sys.path.insert(0, os.path.join(corpus.SRCDIR, "bindings", "python"))
+        import dof  # noqa: E402
+        p = subprocess.run([corpus.DOF, "status", "--json", img], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+        want = {v["address"]: v["lvm"] for v in json.loads(p.stdout.decode())["status"]["evidence"]["volumes"]}
+        with dof.open(img) as ev:
+            got = {v["address"]: v["lvm"] for v in ev.volumes()}
+        t.eq(got, want, "Python volumes()[].lvm = status --json volumes[].lvm")
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 t.done()
