@@ -8,8 +8,9 @@
 # two segments (400 MiB, a 4 MiB LV between, +420 MiB).  An ext4 with one
 # FILE_MB file of random bytes is built in root.fs and copied to the LV's
 # extents.  bench/lvm_read.c reads the file with dof_fs_read (1 MiB
-# reads), 9 times per side, alternating: through p2/lvm:benchvg/root of
-# disk.raw, and through volume 0 of root.fs (the same bytes, no LVM).
+# reads), 9 times per call, 3 calls per side, alternating: through
+# p2/lvm:benchvg/root of disk.raw, and through volume 0 of root.fs (the
+# same bytes, no LVM); the ratio of the medians is printed.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
@@ -68,10 +69,21 @@ dd if=root.fs of=disk.raw bs=$ext skip=100 count=105 oflag=seek_bytes \
 losetup -d "$L2"
 L2=
 
-echo "# load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $(date -u '+%F %T UTC'), nproc=$(nproc), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$build/dof" status disk.raw 2>/dev/null | grep 'lvm:benchvg/root' -A1
-for i in 1 2; do
-    ./lvm_read disk.raw p2/lvm:benchvg/root /big.bin 9
-    ./lvm_read root.fs 0 /big.bin 9
+for i in 1 2 3; do
+    ./lvm_read disk.raw p2/lvm:benchvg/root /big.bin 9 | tee -a lv.out
+    ./lvm_read root.fs 0 /big.bin 9 | tee -a raw.out
 done
+python3 - <<'PY'
+import re, statistics
+def med(f):
+    return statistics.median(float(re.search(r"median ([0-9.]+) s", l).group(1))
+                             for l in open(f))
+def sums(f):
+    return {re.search(r"sum ([0-9a-f]+)", l).group(1) for l in open(f)}
+lv, raw = med("lv.out"), med("raw.out")
+print("median of medians: LV %.3f s, raw %.3f s: LV/raw %.2fx (target <= 1.2x); "
+      "same bytes: %s" % (lv, raw, lv / raw, sums("lv.out") == sums("raw.out")))
+PY
 echo "# load: $(cut -d' ' -f1-3 /proc/loadavg)"

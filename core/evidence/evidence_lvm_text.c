@@ -114,7 +114,7 @@ parse_string(lparser *ps)
             ps->p = r + 1;
             return node;
         }
-        if (*r == '\\')
+        if (*r == '\\' && r + 1 < ps->end)
             r++;
         n++;
     }
