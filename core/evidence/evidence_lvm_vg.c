@@ -346,14 +346,19 @@ lv_read(TSK_IMG_INFO *img, TSK_OFF_T off, char *buf, size_t len)
         }
         n = e->len - in < len - done ? (size_t)(e->len - in) : len - done;
         src = e->img_off + in;
-        memset(buf + done, 0, n);
-        if (src < psize && src < e->img_end) {
-            uint64_t lim = psize < e->img_end ? psize : e->img_end;
-            size_t want = lim - src < n ? (size_t)(lim - src) : n;
-            ssize_t got =
-                tsk_img_read(m->parent, (TSK_OFF_T)src, buf + done, want);
-            if (got < 0)
-                return -1;
+        {
+            ssize_t got = 0;
+            if (src < psize && src < e->img_end) {
+                uint64_t lim = psize < e->img_end ? psize : e->img_end;
+                size_t want = lim - src < n ? (size_t)(lim - src) : n;
+                got =
+                    tsk_img_read(m->parent, (TSK_OFF_T)src, buf + done, want);
+                if (got < 0)
+                    return -1;
+            }
+            /* past the image or the PV: zeros (only there: no extra pass) */
+            if ((size_t)got < n)
+                memset(buf + done + got, 0, n - (size_t)got);
         }
         done += n;
         o += n;
