@@ -202,7 +202,7 @@ typedef struct dof_lvm_volume {
     const char *lv, *lv_id;
     /* "linear" (read), or what it is and dof does not read: "striped",
      * "mirror", "raid1", "thin", "thin-pool", "cache", "snapshot",
-     * "snapshot-cow", "hidden", "missing-pv", ... */
+     * "hidden", "missing-pv", ... */
     const char *type;
     int readable;
     uint64_t extent_size_bytes;

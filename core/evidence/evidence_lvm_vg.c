@@ -389,6 +389,7 @@ typedef struct vg_ctx {
     const dof_lvm_vgx *vg;
     const lvm_pv **pvmap; /* per vg->pvs[i]: the PV found, or NULL */
     const char **cows;    /* cow_store names of snapshot segments */
+    const char **origins; /* and their origins */
     size_t ncows;
 } vg_ctx;
 
@@ -404,15 +405,28 @@ find_pv(const vg_ctx *c, const char *name, const dof_lvm_pvx **pvx)
     return NULL;
 }
 
-/* What an LV is, and why it is not read (NULL: linear, read). */
+/* What an LV is, and why it is not read (NULL: linear, read); a note
+ * made here is in arena a. */
 static const char *
-lv_kind(const vg_ctx *c, const dof_lvm_lvx *lv, const char **type)
+lv_kind(const vg_ctx *c, const dof_lvm_lvx *lv, dof_arena *a,
+        const char **type)
 {
     for (size_t i = 0; i < c->ncows; i++)
         if (strcmp(c->cows[i], lv->name) == 0) {
-            *type = "snapshot-cow";
-            return "copy-on-write store of a snapshot, not supported";
+            /* what `lvs` calls the snapshot: its copy-on-write store */
+            const char *n = dof_arena_printf(
+                a,
+                "snapshot of LV %s (this LV holds its copy-on-write "
+                "store), not supported",
+                c->origins[i] ? c->origins[i] : "?");
+            *type = "snapshot";
+            return n ? n : "snapshot, not supported";
         }
+    if (lv->nsegs > 0 && strcmp(lv->segs[0].type, "snapshot") == 0) {
+        *type = "snapshot";
+        return "LVM's internal record of a snapshot (listed by its "
+               "copy-on-write store's name), not read";
+    }
     if (lv->nsegs == 0) {
         *type = "empty";
         return "LV without segments";
@@ -454,7 +468,7 @@ add_lv(dof_evidence *ev, const vg_ctx *c, const dof_lvm_lvx *lv,
     if (v == NULL ||
         (sg = dof_arena_calloc(ev->arena, lv->nsegs + 1, sizeof(*sg))) == NULL)
         return nomem(ev);
-    note = lv_kind(c, lv, &type);
+    note = lv_kind(c, lv, ev->arena, &type);
     v->vg = dof_arena_strdup(ev->arena, vg->name);
     v->vg_id = dof_arena_strdup(ev->arena, vg->id);
     v->lv = dof_arena_strdup(ev->arena, lv->name);
@@ -631,12 +645,15 @@ read_vg(dof_evidence *ev, lvm_pv *first)
     c.vg = vg;
     c.pvmap = dof_arena_calloc(s->a, vg->npvs + 1, sizeof(*c.pvmap));
     c.cows = dof_arena_calloc(s->a, LVM_MAX_COWS, sizeof(*c.cows));
-    if (c.pvmap == NULL || c.cows == NULL)
+    c.origins = dof_arena_calloc(s->a, LVM_MAX_COWS, sizeof(*c.origins));
+    if (c.pvmap == NULL || c.cows == NULL || c.origins == NULL)
         return nomem(ev);
     for (size_t i = 0; i < vg->nlvs; i++)
         for (size_t k = 0; k < vg->lvs[i].nsegs && c.ncows < LVM_MAX_COWS; k++)
-            if (vg->lvs[i].segs[k].cow_store)
+            if (vg->lvs[i].segs[k].cow_store) {
+                c.origins[c.ncows] = vg->lvs[i].segs[k].origin;
                 c.cows[c.ncows++] = vg->lvs[i].segs[k].cow_store;
+            }
     /* the PVs of the VG, by uuid */
     for (size_t p = 0; p < vg->npvs; p++) {
         int found = 0;

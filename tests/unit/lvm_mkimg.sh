@@ -16,6 +16,8 @@
 #   wrap.raw    lvm.raw with the committed texts moved so they wrap
 #               around the end of the ring buffer (vgs_wrap: the tools'
 #               seqno of it)
+#   snap.raw    lvm.raw with a snapshot "snap" of LV data, written by
+#               vgcfgrestore (snap_attr, snap_origin: `lvs -a` of it)
 #   badtext.raw lvm.raw with a byte of the committed metadata text of both
 #               PVs flipped (the tools then read an older seqno: vgs_bad)
 set -eu
@@ -27,7 +29,7 @@ done
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 cd "$out"
-rm -rf lvm.raw badtext.raw wrap.raw etc lock backup archive tree* *.fs *.json files \
+rm -rf lvm.raw badtext.raw wrap.raw snap.raw snaplvs.json etc lock backup archive tree* *.fs *.json files \
     truth
 mkdir -p etc lock backup archive
 
@@ -247,4 +249,67 @@ seqno_of badtext.raw
 echo "vgs_bad=$seq" >> truth
 seqno_of wrap.raw
 echo "vgs_wrap=$seq" >> truth
+
+# snap.raw: lvm.raw with a snapshot of LV data added to the metadata by
+# vgcfgrestore (lvcreate -s needs device-mapper): its copy-on-write store
+# "snap" on pv0 extent 5 and LVM's internal "snapshot0"; `lvs -a` then
+# shows snap as a snapshot (attr s...) of data: snap_attr, snap_origin
+cp lvm.raw snap.raw
+losetup -d "$L2" "$L3"
+L2= L3=
+L2=$(losetup -f --show -o $((s2 * 512)) --sizelimit $((40 << 20)) snap.raw)
+L3=$(losetup -f --show -o $((s3 * 512)) --sizelimit $((16 << 20)) snap.raw)
+m2=$((0x$(stat -c %T "$L2"))) m3=$((0x$(stat -c %T "$L3")))
+lvmx vgcfgbackup -q -f "$out/cur.vg" vgdof >/dev/null
+python3 - "$out/cur.vg" "$out/snap.vg" <<'EOF'
+import random, string, sys
+r = random.Random(7)
+def uid():
+    c = string.ascii_letters + string.digits
+    g = [6, 4, 4, 4, 4, 4, 6]
+    return "-".join("".join(r.choice(c) for _ in range(n)) for n in g)
+s = open(sys.argv[1]).read()
+add = """
+snap {
+id = "%s"
+status = ["READ", "WRITE", "VISIBLE"]
+flags = []
+segment_count = 1
+segment1 {
+start_extent = 0
+extent_count = 1
+type = "striped"
+stripe_count = 1
+stripes = [
+"pv0", 5
+]
+}
+}
+snapshot0 {
+id = "%s"
+status = ["READ", "WRITE"]
+flags = []
+segment_count = 1
+segment1 {
+start_extent = 0
+extent_count = 3
+type = "snapshot"
+chunk_size = 8
+origin = "data"
+cow_store = "snap"
+}
+}
+""" % (uid(), uid())
+i = s.index("logical_volumes {") + len("logical_volumes {")
+open(sys.argv[2], "w").write(s[:i] + add + s[i:])
+EOF
+lvmx vgcfgrestore -q -f "$out/snap.vg" vgdof >/dev/null 2>&1 || true
+lvmx lvs -a --reportformat json -o lv_name,lv_attr,origin vgdof > snaplvs.json
+python3 - >> truth <<'EOF'
+import json
+for s in json.load(open("snaplvs.json"))["report"][0]["lv"]:
+    if s["lv_name"] == "snap":
+        print("snap_attr=%s\nsnap_origin=%s" % (s["lv_attr"], s["origin"]))
+EOF
+rm -f cur.vg snap.vg
 rm -rf tree_boot tree_root tree_data big.bin big.chk boot.fs root.fs data.fs

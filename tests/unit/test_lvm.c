@@ -4,7 +4,8 @@
  * Expected layout from `pvs`/`lvs -o +seg_pe_ranges,seg_start_pe,...` and
  * `vgs -o vg_seqno` run against the image, file contents from the files
  * put into the LVs (sha256sum); the tools also read the wrapped ring
- * buffer (wrap.raw) and refuse the damaged text (badtext.raw).
+ * buffer (wrap.raw), refuse the damaged text (badtext.raw) and show the
+ * snapshot vgcfgrestore wrote (snap.raw).
  */
 #include "base/base_private.h"
 #include "evidence/evidence_lvm.h"
@@ -289,6 +290,31 @@ TEST(damaged_text)
        "dof falls back to the newest older text (seqno %llu)",
        v && v->lvm ? (unsigned long long)v->lvm->seqno : 0ULL);
     dof_evidence_close(ev);
+}
+
+TEST(snapshot_listed)
+{
+    dof_evidence *ev = open_vol("snap.raw", NULL);
+    const dof_partition *v;
+    char want[64], attr[32];
+
+    snprintf(attr, sizeof(attr), "%s", T("snap_attr"));
+    ok(attr[0] == 's' && strcmp(T("snap_origin"), "data") == 0,
+       "lvs -a: snap is a snapshot (%s) of %s", attr, T("snap_origin"));
+    v = ev ? dof_evidence_partition_find(ev, "p2/lvm:vgdof/snap") : NULL;
+    snprintf(want, sizeof(want), "snapshot of LV %s", T("snap_origin"));
+    ok(v && v->lvm && !v->fs && !v->lvm->readable &&
+           strcmp(v->lvm->type, "snapshot") == 0 && v->note &&
+           strstr(v->note, want) && strstr(v->note, "not supported"),
+       "snap listed: %s", v && v->note ? v->note : "-");
+    v = ev ? dof_evidence_partition_find(ev, "p2/lvm:vgdof/snapshot0") : NULL;
+    ok(v && v->lvm && !v->fs && !v->lvm->readable && v->note,
+       "LVM's internal snapshot0 listed, not read: %s",
+       v && v->note ? v->note : "-");
+    v = ev ? dof_evidence_partition_find(ev, "p2/lvm:vgdof/data") : NULL;
+    ok(v && v->fs && v->lvm->readable, "the origin, data, still read");
+    dof_evidence_close(ev);
+    check_files("snap.raw");
 }
 
 /* Damage in memory: the label checksum, a PV missing. */
