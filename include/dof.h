@@ -576,6 +576,9 @@ typedef struct dof_image {
     int id_verified;    /* sha256(config file) == id */
     const char *config_path;
     int damaged;
+    /* untagged and the parent of another image of the store: a step the
+     * classic builder kept, not an image someone left behind */
+    int intermediate;
 } dof_image;
 
 typedef struct dof_docker_volume {
@@ -587,7 +590,8 @@ typedef struct dof_docker_volume {
     dof_kv *options;
     size_t noptions;       /* type, device, o */
     const char *data_path; /* volumes/<name>/_data, or NULL */
-    int64_t created;       /* ctime of _data (what Docker reports) */
+    int64_t created;       /* birth of volumes/<name> (crtime), else its
+                              mtime (the local driver's CreatedAt) */
     int in_metadata;       /* listed in volumes/metadata.db */
     int anonymous;         /* 64-hex name */
     const char *mount_type, *mount_opts, *mount_device; /* opts.json */
@@ -717,6 +721,9 @@ DOF_API int dof_host_find_container(dof_ctx *ctx, const dof_host *host,
  * (with or without "sha256:"). */
 DOF_API int dof_host_find_image(dof_ctx *ctx, const dof_host *host,
                                 const char *query, const dof_image **out);
+/* The image container c was made from, in c's store (by image ID), or
+ * NULL when the store has no such image any more. */
+DOF_API const dof_image *dof_container_image(const dof_container *c);
 /* Resolve a path the engine recorded on the running host (a volume's
  * _data, HostnamePath, LogPath...) to a node on the store's filesystem:
  * a path under store->host_path is mapped below store->path, anything
@@ -945,7 +952,7 @@ DOF_API int dof_union_diff(dof_ctx *ctx, const dof_host *host,
  * 6). */
 typedef struct dof_case dof_case;
 
-#define DOF_CASE_SCHEMA_VERSION 3
+#define DOF_CASE_SCHEMA_VERSION 4
 #define DOF_CASE_CREATE 0x1u   /* create the file if missing */
 #define DOF_CASE_READONLY 0x2u /* open read-only (no migration) */
 
@@ -1332,6 +1339,14 @@ DOF_API int dof_report_volumes(dof_ctx *ctx, const dof_report_opts *o,
                                const dof_host *host);
 DOF_API int dof_report_networks(dof_ctx *ctx, const dof_report_opts *o,
                                 const dof_host *host);
+/* One log record as a JSON line on f: raw = 0 is `show-container-log
+ * --json` {time, time_ns, stream, message, pieces, file, offset, format,
+ * partial}; raw = 1 the record as stored (a json-file line as is, a local
+ * driver LogEntry as {stream, time_nano, line, partial,
+ * partial_log_metadata, file, offset, format}).  Message and line are
+ * JSON strings (U+FFFD for bytes that are not UTF-8, the exact bytes then
+ * in message_base64 / line_base64). */
+DOF_API int dof_report_log_record(FILE *f, const dof_log_record *r, int raw);
 /* docker-explorer (de.py) compatible output, no envelope:
  * what = "all_containers", "running_containers" or "repositories". */
 DOF_API int dof_report_explorer_list(dof_ctx *ctx, const dof_report_opts *o,

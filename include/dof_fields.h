@@ -358,6 +358,9 @@ DOF_FIELDS_TABLE dof_image_fields[] = {
            "namespace"),
     DOF_F_(T, DOF_F_STR, rootless_user, "rootless_user", "rootless_user",
            "rootless_user"),
+    /* since schema version 4 */
+    DOF_F_(T, DOF_F_BOOL, intermediate, "intermediate", "intermediate",
+           "intermediate"),
     DOF_FIELDS_END};
 #undef T
 

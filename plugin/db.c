@@ -38,6 +38,8 @@ static const case_migration migrations[] = {
         "ALTER TABLE images ADD COLUMN store TEXT;"
         "ALTER TABLE images ADD COLUMN namespace TEXT;"
         "ALTER TABLE images ADD COLUMN rootless_user TEXT;"},
+    /* 4: intermediate images of the classic builder */
+    {3, "ALTER TABLE images ADD COLUMN intermediate INTEGER;"},
 };
 
 int
@@ -367,60 +369,62 @@ done:
     return out;
 }
 
+/* Run sql with ?1 = a (and ?2 = b when b >= 0) to its first step: the
+ * step's result (SQLITE_ROW, SQLITE_DONE, an error) or the prepare's
+ * error; the message stays on db. */
+static int
+step_ids(sqlite3 *db, const char *sql, int64_t a, int64_t b)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, a);
+    if (b >= 0)
+        sqlite3_bind_int64(st, 2, b);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int
 merge_one(dof_ctx *ctx, sqlite3 *db, int64_t src_id)
 {
-    sqlite3_stmt *st = NULL;
-    int64_t new_id = 0;
-    int rc = DOF_OK;
+    int64_t new_id;
+    int rc;
 
     if (exec_sql(ctx, db, "BEGIN IMMEDIATE", "merge") != DOF_OK)
         return DOF_ERR_DB;
     /* A failed item never replaces an item already in the case (the
      * previous complete state is kept, as dof_case_ingest does). */
-    if (sqlite3_prepare_v2(db,
-                           "SELECT 1 FROM src.evidence s JOIN main.evidence "
-                           "m ON m.path = s.path WHERE s.id = ?1 AND "
-                           "s.status = 'failed'",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto dberr;
-    sqlite3_bind_int64(st, 1, src_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        sqlite3_finalize(st);
+    rc = step_ids(db,
+                  "SELECT 1 FROM src.evidence s JOIN main.evidence m ON "
+                  "m.path = s.path WHERE s.id = ?1 AND s.status = 'failed'",
+                  src_id, -1);
+    if (rc == SQLITE_ROW) {
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
         return DOF_OK;
     }
-    sqlite3_finalize(st);
-    st = NULL;
+    if (rc != SQLITE_DONE)
+        goto dberr;
     /* replace an item of the same path */
-    if (sqlite3_prepare_v2(db,
-                           "DELETE FROM main.evidence WHERE path = "
-                           "(SELECT path FROM src.evidence WHERE id = ?1)",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto dberr;
-    sqlite3_bind_int64(st, 1, src_id);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        goto dberr;
-    sqlite3_finalize(st);
-    st = NULL;
-    if (sqlite3_prepare_v2(
-            db,
-            "INSERT INTO main.evidence (path, format, vs_type, size_bytes, "
-            "stored_md5, stored_sha1, computed_md5, computed_sha1, "
-            "ingested_at, ingested_at_text, status, status_reason, "
-            "warnings_count, modules) SELECT path, format, vs_type, "
-            "size_bytes, stored_md5, stored_sha1, computed_md5, "
-            "computed_sha1, ingested_at, ingested_at_text, status, "
-            "status_reason, warnings_count, modules FROM src.evidence "
-            "WHERE id = ?1",
-            -1, &st, NULL) != SQLITE_OK)
-        goto dberr;
-    sqlite3_bind_int64(st, 1, src_id);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    if (step_ids(db,
+                 "DELETE FROM main.evidence WHERE path = "
+                 "(SELECT path FROM src.evidence WHERE id = ?1)",
+                 src_id, -1) != SQLITE_DONE ||
+        step_ids(db,
+                 "INSERT INTO main.evidence (path, format, vs_type, "
+                 "size_bytes, stored_md5, stored_sha1, computed_md5, "
+                 "computed_sha1, ingested_at, ingested_at_text, status, "
+                 "status_reason, warnings_count, modules) SELECT path, "
+                 "format, vs_type, size_bytes, stored_md5, stored_sha1, "
+                 "computed_md5, computed_sha1, ingested_at, "
+                 "ingested_at_text, status, status_reason, warnings_count, "
+                 "modules FROM src.evidence WHERE id = ?1",
+                 src_id, -1) != SQLITE_DONE)
         goto dberr;
     new_id = sqlite3_last_insert_rowid(db);
-    sqlite3_finalize(st);
-    st = NULL;
     for (size_t i = 0; i < sizeof(merge_tables) / sizeof(merge_tables[0]);
          i++) {
         char *sql = merge_sql(db, merge_tables[i]);
@@ -429,16 +433,10 @@ merge_one(dof_ctx *ctx, sqlite3 *db, int64_t src_id)
                                merge_tables[i]);
             goto fail;
         }
-        int prc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+        rc = step_ids(db, sql, new_id, src_id);
         free(sql);
-        if (prc != SQLITE_OK)
+        if (rc != SQLITE_DONE)
             goto dberr;
-        sqlite3_bind_int64(st, 1, new_id);
-        sqlite3_bind_int64(st, 2, src_id);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            goto dberr;
-        sqlite3_finalize(st);
-        st = NULL;
     }
     if (exec_sql(ctx, db, "COMMIT", "merge") != DOF_OK) {
         rc = DOF_ERR_DB;
@@ -448,7 +446,6 @@ merge_one(dof_ctx *ctx, sqlite3 *db, int64_t src_id)
 dberr:
     rc = ing_db_error(ctx, db, "merge");
 fail:
-    sqlite3_finalize(st);
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
 }

@@ -176,20 +176,27 @@ json_str(dof_buf *b, const char *s)
     free(e);
 }
 
-char *
-ing_json_strv(const char *const *v, size_t n)
+/* The JSON text of n strings (kv: n pairs) as an array (an object); NULL
+ * when there are none or out of memory. */
+static char *
+json_list(const char *const *v, const dof_kv *kv, size_t n)
 {
     dof_buf b;
-    if (n == 0 || v == NULL)
+
+    if (n == 0 || (v == NULL && kv == NULL))
         return NULL;
     dof_buf_init(&b);
-    dof_buf_putc(&b, '[');
+    dof_buf_putc(&b, kv ? '{' : '[');
     for (size_t i = 0; i < n; i++) {
         if (i)
             dof_buf_putc(&b, ',');
-        json_str(&b, v[i]);
+        json_str(&b, kv ? kv[i].key : v[i]);
+        if (kv) {
+            dof_buf_putc(&b, ':');
+            json_str(&b, kv[i].value);
+        }
     }
-    dof_buf_putc(&b, ']');
+    dof_buf_putc(&b, kv ? '}' : ']');
     if (b.oom) {
         dof_buf_free(&b);
         return NULL;
@@ -198,26 +205,15 @@ ing_json_strv(const char *const *v, size_t n)
 }
 
 char *
+ing_json_strv(const char *const *v, size_t n)
+{
+    return json_list(v, NULL, n);
+}
+
+char *
 ing_json_kv(const dof_kv *kv, size_t n)
 {
-    dof_buf b;
-    if (n == 0 || kv == NULL)
-        return NULL;
-    dof_buf_init(&b);
-    dof_buf_putc(&b, '{');
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            dof_buf_putc(&b, ',');
-        json_str(&b, kv[i].key);
-        dof_buf_putc(&b, ':');
-        json_str(&b, kv[i].value);
-    }
-    dof_buf_putc(&b, '}');
-    if (b.oom) {
-        dof_buf_free(&b);
-        return NULL;
-    }
-    return dof_buf_take(&b);
+    return json_list(NULL, kv, n);
 }
 
 int64_t

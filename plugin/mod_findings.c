@@ -206,6 +206,8 @@ run(dof_ing *ing)
                       img->config_path,
                       0,
                       0};
+            if (img->intermediate)
+                continue; /* a build step kept as an image: expected */
             if (img->ntags == 0 &&
                 (rc = finding(&f, "info", "untagged_image",
                               "image %s has no tag",

@@ -264,6 +264,8 @@ CREATE TABLE images (
     store TEXT,
     namespace TEXT,
     rootless_user TEXT,
+    -- schema version 4
+    intermediate INTEGER,
     PRIMARY KEY (evidence_id, image_key)
 );
 CREATE INDEX images_id ON images (id);

@@ -184,6 +184,26 @@ for c in $("$DOF" --help | sed -n 's/^  \([a-z][a-z-]*\)  *[a-z(].*/\1/p'); do
         done
     fi
 done
+# One exit code for unreadable evidence on every command (README: 3),
+# and 4 for readable evidence without container data.
+truncate -s 8M "$T/ev/zero.raw"
+for c in $("$DOF" --help | sed -n 's/^  \([a-z][a-z-]*\)  *[a-z(].*/\1/p'); do
+    case $c in help | batch | merge) continue ;; esac
+    rm -f "$T/case.db"
+    # shellcheck disable=SC2046
+    check "$c on a missing image" 3 "$DOF" "$c" $(args_for "$c" "$T/ev/none.raw")
+    rm -f "$T/case.db"
+    # shellcheck disable=SC2046
+    check "$c on a zero-filled image" 3 "$DOF" "$c" $(args_for "$c" "$T/ev/zero.raw")
+    grep_ok "$c on a zero-filled image: says why" "$T/err" "no readable filesystem"
+    # mount-image serves any readable volume: it needs no containers
+    if [ -n "$img" ] && [ "$c" != mount-image ]; then
+        rm -f "$T/case.db"
+        # shellcheck disable=SC2046
+        check "$c on an ext4 image without containers" 4 "$DOF" "$c" \
+            $(args_for "$c" "$img")
+    fi
+done
 [ -n "$img" ] || { n=$((n + 1)); echo "ok $n # SKIP mke2fs not available"; }
 check "--volume 0 on an image opens it" 4 "$DOF" status --volume 0 "$img"
 grep_ok "--volume 0: the volume is described" "$T/out" "^Volume 0 "

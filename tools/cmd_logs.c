@@ -51,98 +51,6 @@ parse_time_arg(const char *s, int64_t *ns)
     return 0;
 }
 
-/* A JSON string of already encoded text: escape '"' and '\\'. */
-static void
-put_json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (;;) {
-        size_t run = strcspn(s, "\"\\");
-        fwrite(s, 1, run, f);
-        s += run;
-        if (*s == '\0')
-            break;
-        fputc('\\', f);
-        fputc(*s++, f);
-    }
-    fputc('"', f);
-}
-
-/* Raw evidence bytes as an encoded JSON string. */
-static int
-put_json_raw(FILE *f, const char *raw, size_t len)
-{
-    char *e = dof_name_encode(raw, len, NULL);
-    if (e == NULL)
-        return -1;
-    put_json_str(f, e);
-    free(e);
-    return 0;
-}
-
-static int
-print_json(FILE *f, const dof_log_record *r)
-{
-    char t[40];
-
-    dof_time_format(r->time, t, sizeof(t));
-    fputs("{\"time\": ", f);
-    put_json_str(f, t);
-    fprintf(f, ", \"time_ns\": %lld, \"stream\": ", (long long)r->time);
-    if (put_json_raw(f, r->stream_name, strlen(r->stream_name)))
-        return -1;
-    fputs(", \"message\": ", f);
-    if (put_json_raw(f, r->message, r->len))
-        return -1;
-    fputs(", \"pieces\": [", f);
-    for (size_t i = 0; i < r->npieces; i++) {
-        dof_time_format(r->pieces[i], t, sizeof(t));
-        if (i)
-            fputs(", ", f);
-        put_json_str(f, t);
-    }
-    fputs("], \"source\": ", f);
-    if (put_json_raw(f, r->source, strlen(r->source)))
-        return -1;
-    fprintf(f, ", \"offset\": %llu", (unsigned long long)r->offset);
-    if (r->partial)
-        fputs(", \"partial\": true", f);
-    fputs("}\n", f);
-    return 0;
-}
-
-static int
-print_raw(FILE *f, const dof_log_record *r)
-{
-    if (r->format == DOF_LOG_JSON_FILE) {
-        fwrite(r->raw, 1, r->raw_len, f);
-        fputc('\n', f);
-        return 0;
-    }
-    /* local: the LogEntry fields as JSON (line without the added '\n') */
-    size_t line_len = r->len - (r->partial ? 0 : 1);
-    fputs("{\"source\": ", f);
-    if (put_json_raw(f, r->stream_name, strlen(r->stream_name)))
-        return -1;
-    fprintf(f, ", \"time_nano\": %lld, \"line\": ", (long long)r->time);
-    if (put_json_raw(f, r->message, line_len))
-        return -1;
-    fprintf(f, ", \"partial\": %s",
-            r->partial || r->has_meta ? "true" : "false");
-    if (r->has_meta) {
-        fprintf(f, ", \"partial_log_metadata\": {\"last\": %s, \"id\": ",
-                r->meta_last ? "true" : "false");
-        if (put_json_raw(f, r->meta_id, strlen(r->meta_id)))
-            return -1;
-        fprintf(f, ", \"ordinal\": %d}", (int)r->meta_ordinal);
-    }
-    fprintf(f, ", \"file\": ");
-    if (put_json_raw(f, r->source, strlen(r->source)))
-        return -1;
-    fprintf(f, ", \"offset\": %llu}\n", (unsigned long long)r->offset);
-    return 0;
-}
-
 static int
 print_text(FILE *f, const dof_log_record *r)
 {
@@ -202,9 +110,8 @@ cmd_show_container_log(cli *c)
     if ((rc = dof_log_open(c->ctx, c->ct, &lo, &log)) != DOF_OK)
         return cli_status(c, rc);
     while ((rc = dof_log_next(log, &r)) == 1) {
-        int w = c->json ? print_json(stdout, r)
-                : raw   ? print_raw(stdout, r)
-                        : print_text(stdout, r);
+        int w = c->json || raw ? dof_report_log_record(stdout, r, raw)
+                               : print_text(stdout, r);
         if (w != 0) {
             rc = dof_set_error(c->ctx, DOF_ERR_NOMEM, "out of memory");
             break;

@@ -631,7 +631,8 @@ serve_image(cli *c, mstate *m)
     }
     if (m->nvols == 0) {
         free(m->vols);
-        return cli_error(DOF_EXIT_EVIDENCE, "%s: no readable volume",
+        return cli_error(DOF_EXIT_EVIDENCE,
+                         "%s: no readable filesystem on the evidence",
                          c->ops[0]);
     }
     return -1;

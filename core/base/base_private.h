@@ -88,6 +88,42 @@ char *dof_path_join(dof_arena *a, const char *dir, const char *name);
 /* SHA-256 of a buffer into 64 lowercase hex digits + NUL. */
 void dof_sha256_hex(const void *data, size_t len, char out[65]);
 
+/* Decode base64 (standard or URL alphabet, '=' padding, line breaks
+ * skipped) of in[0..len) into out; the number of bytes written, or -1
+ * for a character outside the alphabet or more than cap bytes. */
+long dof_base64_decode(const char *in, size_t len, unsigned char *out,
+                       size_t cap);
+
+/* The next line of buf[0..len) from *pos: [*s, *e) without its '\n';
+ * *pos moves past it.  0 when *pos is at the end. */
+static inline int
+dof_line_next(const char *buf, size_t len, size_t *pos, size_t *s, size_t *e)
+{
+    if (*pos >= len)
+        return 0;
+    *s = *e = *pos;
+    while (*e < len && buf[*e] != '\n')
+        (*e)++;
+    *pos = *e + 1;
+    return 1;
+}
+
+/* ---- null-safe accessors of the public API ---- */
+/* Define `rtype fname(const otype *o)` returning o->field, or dflt for
+ * a NULL object. */
+#define DOF_GETTER(rtype, fname, otype, field, dflt)                          \
+    rtype fname(const otype *o)                                               \
+    {                                                                         \
+        return o ? o->field : (dflt);                                         \
+    }
+/* Define `rtype fname(const otype *o, size_t i)` returning o->arr[i], or
+ * NULL for a NULL object or i >= o->count. */
+#define DOF_GETTER_AT(rtype, fname, otype, arr, count)                        \
+    rtype fname(const otype *o, size_t i)                                     \
+    {                                                                         \
+        return o && i < o->count ? o->arr[i] : NULL;                          \
+    }
+
 /* ---- arrays in an arena (core/base/strv.c) ---- */
 /* Return an array with room for element n (n+1 elements), copying the
  * n old ones when it grows (capacity: powers of two >= 4).  NULL on out

@@ -38,17 +38,8 @@ dof_ctx_free(dof_ctx *ctx)
     free(ctx);
 }
 
-const char *
-dof_errmsg(const dof_ctx *ctx)
-{
-    return ctx ? ctx->msg : "no context";
-}
-
-int
-dof_errcode(const dof_ctx *ctx)
-{
-    return ctx ? ctx->code : DOF_ERR_ARG;
-}
+DOF_GETTER(const char *, dof_errmsg, dof_ctx, msg, "no context")
+DOF_GETTER(int, dof_errcode, dof_ctx, code, DOF_ERR_ARG)
 
 int
 dof_set_errorv(dof_ctx *ctx, int code, const char *fmt, va_list ap)

@@ -61,3 +61,46 @@ dof_sha256_hex(const void *data, size_t len, char out[65])
     }
     out[64] = '\0';
 }
+
+static int
+b64val(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+' || c == '-')
+        return 62;
+    if (c == '/' || c == '_')
+        return 63;
+    return -1;
+}
+
+long
+dof_base64_decode(const char *in, size_t len, unsigned char *out, size_t cap)
+{
+    uint32_t acc = 0;
+    int bits = 0;
+    size_t n = 0;
+
+    while (len > 0 && in[len - 1] == '=')
+        len--;
+    for (size_t i = 0; i < len; i++) {
+        int v;
+        if (in[i] == '\n' || in[i] == '\r')
+            continue;
+        if ((v = b64val((unsigned char)in[i])) < 0)
+            return -1;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if (n >= cap)
+                return -1;
+            out[n++] = (unsigned char)(acc >> bits);
+        }
+    }
+    return (long)n;
+}

@@ -80,6 +80,17 @@ dof_rootfs_add(dof_rootfs *rf, dof_usrc_kind kind, int index, const char *id,
     return DOF_OK;
 }
 
+/* DOF_ERR_UNSUPPORTED: what (of c's engine) is not read yet. */
+static int
+not_read(dof_ctx *ctx, const dof_container *c, const char *what)
+{
+    return dof_set_error(ctx, DOF_ERR_UNSUPPORTED,
+                         "container %s: %s of %s containers are not read by "
+                         "this version",
+                         c->name ? c->name : c->id, what,
+                         c->engine ? c->engine : "?");
+}
+
 int
 dof_engine_rootfs(dof_ctx *ctx, const dof_container *c, int for_diff,
                   dof_rootfs *out)
@@ -87,11 +98,7 @@ dof_engine_rootfs(dof_ctx *ctx, const dof_container *c, int for_diff,
     const dof_engine *e = engine_find(c->engine ? c->engine : "docker");
 
     if (e == NULL || e->rootfs == NULL)
-        return dof_set_error(ctx, DOF_ERR_UNSUPPORTED,
-                             "container %s: the root filesystems of %s "
-                             "containers are not read by this version",
-                             c->name ? c->name : c->id,
-                             c->engine ? c->engine : "?");
+        return not_read(ctx, c, "the root filesystems");
     return e->rootfs(ctx, c, for_diff, out);
 }
 
@@ -116,11 +123,7 @@ dof_engine_logs(dof_ctx *ctx, const dof_container *c, dof_arena *a,
 
     memset(out, 0, sizeof(*out));
     if (e == NULL || e->logs == NULL)
-        return dof_set_error(ctx, DOF_ERR_UNSUPPORTED,
-                             "container %s: the logs of %s containers are "
-                             "not read by this version",
-                             c->name ? c->name : c->id,
-                             c->engine ? c->engine : "?");
+        return not_read(ctx, c, "the logs");
     return e->logs(ctx, c, a, out);
 }
 
@@ -279,6 +282,17 @@ dof_host_open(dof_ctx *ctx, dof_evidence *ev, const dof_host_opts *opts,
     *out = NULL;
     if (ev == NULL)
         return dof_set_error(ctx, DOF_ERR_ARG, "dof_host_open: no evidence");
+    /* evidence without a single readable filesystem is unreadable
+     * evidence (exit 3 in the CLI), not a host without containers */
+    nfound = 0;
+    for (size_t i = 0; i < dof_evidence_partition_count(ev); i++)
+        nfound += dof_evidence_partition(ev, i)->fs != NULL;
+    if (nfound == 0)
+        return dof_set_error(ctx, DOF_ERR_EVIDENCE,
+                             "%s: no readable filesystem on the evidence "
+                             "(%zu volumes; see dof status)",
+                             dof_evidence_path(ev),
+                             dof_evidence_partition_count(ev));
     h = calloc(1, sizeof(*h));
     if (h == NULL || (h->arena = dof_arena_new()) == NULL) {
         free(h);
@@ -324,33 +338,27 @@ dof_host_close(dof_host *host)
     free(host);
 }
 
-size_t
-dof_host_store_count(const dof_host *host)
-{
-    return host ? host->nstores : 0;
-}
-
-const dof_store *
-dof_host_store(const dof_host *host, size_t i)
-{
-    return host && i < host->nstores ? host->stores[i] : NULL;
-}
-
-size_t
-dof_host_info_count(const dof_host *host)
-{
-    return host ? host->ninfos : 0;
-}
-
-const dof_hostinfo *
-dof_host_info(const dof_host *host, size_t i)
-{
-    return host && i < host->ninfos ? host->infos[i] : NULL;
-}
+DOF_GETTER(size_t, dof_host_store_count, dof_host, nstores, 0)
+DOF_GETTER_AT(const dof_store *, dof_host_store, dof_host, stores, nstores)
+DOF_GETTER(size_t, dof_host_info_count, dof_host, ninfos, 0)
+DOF_GETTER_AT(const dof_hostinfo *, dof_host_info, dof_host, infos, ninfos)
 
 void
 dof_host_opts_init(dof_host_opts *o)
 {
     if (o != NULL)
         memset(o, 0, sizeof(*o));
+}
+
+const dof_image *
+dof_container_image(const dof_container *c)
+{
+    const dof_store *r = c ? c->store : NULL;
+
+    if (r == NULL || c->image_id == NULL)
+        return NULL;
+    for (size_t i = 0; i < r->nimages; i++)
+        if (r->images[i].id && strcmp(r->images[i].id, c->image_id) == 0)
+            return &r->images[i];
+    return NULL;
 }

@@ -82,14 +82,9 @@ vol_add(dof_evidence *ev, TSK_IMG_INFO *img, uint64_t off, uint64_t len,
     if ((address = unique_address(ev, address, off)) == NULL)
         return dof_set_error(ev->ctx, DOF_ERR_NOMEM, "out of memory");
 
-    if (ev->nvols == ev->capvols) {
-        size_t ncap = ev->capvols ? ev->capvols * 2 : 8;
-        dof_partition *nv = realloc(ev->vols, ncap * sizeof(*nv));
-        if (nv == NULL)
-            return dof_set_error(ev->ctx, DOF_ERR_NOMEM, "out of memory");
-        ev->vols = nv;
-        ev->capvols = ncap;
-    }
+    if (dof_grow(&ev->vols, &ev->capvols, ev->nvols, sizeof(*ev->vols), 8) !=
+        DOF_OK)
+        return dof_set_error(ev->ctx, DOF_ERR_NOMEM, "out of memory");
     v = &ev->vols[ev->nvols];
     memset(v, 0, sizeof(*v));
     v->index = (unsigned)ev->nvols;
@@ -426,35 +421,11 @@ dof_evidence_close(dof_evidence *ev)
     free(ev);
 }
 
-const char *
-dof_evidence_path(const dof_evidence *ev)
-{
-    return ev ? ev->path : NULL;
-}
-
-const char *
-dof_evidence_format(const dof_evidence *ev)
-{
-    return ev ? ev->format : NULL;
-}
-
-const char *
-dof_evidence_vs_type(const dof_evidence *ev)
-{
-    return ev ? ev->vs_type : NULL;
-}
-
-uint64_t
-dof_evidence_size(const dof_evidence *ev)
-{
-    return ev ? ev->size : 0;
-}
-
-size_t
-dof_evidence_partition_count(const dof_evidence *ev)
-{
-    return ev ? ev->nvols : 0;
-}
+DOF_GETTER(const char *, dof_evidence_path, dof_evidence, path, NULL)
+DOF_GETTER(const char *, dof_evidence_format, dof_evidence, format, NULL)
+DOF_GETTER(const char *, dof_evidence_vs_type, dof_evidence, vs_type, NULL)
+DOF_GETTER(uint64_t, dof_evidence_size, dof_evidence, size, 0)
+DOF_GETTER(size_t, dof_evidence_partition_count, dof_evidence, nvols, 0)
 
 const dof_partition *
 dof_evidence_partition(const dof_evidence *ev, size_t i)
@@ -475,14 +446,5 @@ dof_evidence_partition_find(const dof_evidence *ev, const char *address)
     return NULL;
 }
 
-const char *
-dof_evidence_stored_md5(const dof_evidence *ev)
-{
-    return ev ? ev->md5 : NULL;
-}
-
-const char *
-dof_evidence_stored_sha1(const dof_evidence *ev)
-{
-    return ev ? ev->sha1 : NULL;
-}
+DOF_GETTER(const char *, dof_evidence_stored_md5, dof_evidence, md5, NULL)
+DOF_GETTER(const char *, dof_evidence_stored_sha1, dof_evidence, sha1, NULL)

@@ -178,14 +178,6 @@ ewf_close(TSK_IMG_INFO *img)
     free(e); /* tsk_img_close has released the cache lock */
 }
 
-static void
-ewf_imgstat(TSK_IMG_INFO *img, FILE *f)
-{
-    fprintf(f, "IMAGE FILE INFORMATION\n");
-    fprintf(f, "Image Type: ewf (libewf, served by dof)\n");
-    fprintf(f, "Size in bytes: %lld\n", (long long)img->size);
-}
-
 /* The stored MD5/SHA-1 (optional) and the corrupted-segments flag. */
 static void
 ewf_hashes(ewf_img *e, dof_arena *arena, const char **md5, const char **sha1)
@@ -276,11 +268,9 @@ dof_evidence_ewf_open(dof_ctx *ctx, const char *path, dof_arena *arena,
     /* TSK takes multiples of 512 only; sectors here are libewf's */
     img = tsk_img_open_external(e, (TSK_OFF_T)e->size,
                                 e->bps % 512 == 0 ? e->bps : 512, ewf_read,
-                                ewf_close, ewf_imgstat);
+                                ewf_close, dof_evidence_imgstat);
     if (img == NULL) {
-        char what[4096];
-        snprintf(what, sizeof(what), "%s: cannot open the image", path);
-        dof_set_tsk_error(ctx, DOF_ERR_EVIDENCE, what);
+        dof_evidence_img_fail(ctx, path);
         goto fail;
     }
     return img;

@@ -119,12 +119,26 @@ dof_evidence_img_open(dof_ctx *ctx, const char *path,
         return img; /* the error is on ctx */
     }
     img = tsk_img_open_utf8(1, &path, itype, 0);
-    if (img == NULL) {
-        char what[4096];
-        snprintf(what, sizeof(what), "%s: cannot open the image", path);
-        dof_set_tsk_error(ctx, DOF_ERR_EVIDENCE, what);
-        return NULL;
-    }
+    if (img == NULL)
+        return dof_evidence_img_fail(ctx, path);
     *format = img_format_name(img);
     return img;
+}
+
+void
+dof_evidence_imgstat(TSK_IMG_INFO *img, FILE *f)
+{
+    fprintf(f, "IMAGE FILE INFORMATION\n");
+    fprintf(f, "Image Type: served by dof\n");
+    fprintf(f, "Size in bytes: %lld\n", (long long)img->size);
+}
+
+TSK_IMG_INFO *
+dof_evidence_img_fail(dof_ctx *ctx, const char *path)
+{
+    char what[4096];
+
+    snprintf(what, sizeof(what), "%s: cannot open the image", path);
+    dof_set_tsk_error(ctx, DOF_ERR_EVIDENCE, what);
+    return NULL;
 }

@@ -373,13 +373,6 @@ lv_close(TSK_IMG_INFO *img)
     free(img);
 }
 
-static void
-lv_imgstat(TSK_IMG_INFO *img, FILE *f)
-{
-    fprintf(f, "IMAGE FILE INFORMATION\nImage Type: LVM2 logical volume\n");
-    fprintf(f, "Size in bytes: %lld\n", (long long)img->size);
-}
-
 /* ---- LVs ---- */
 
 #define LVM_MAX_COWS 4096u
@@ -587,7 +580,7 @@ add_lv(dof_evidence *ev, const vg_ctx *c, const dof_lvm_lvx *lv,
     }
     m->nmap = lv->nsegs;
     img = tsk_img_open_external(m, (TSK_OFF_T)size, DOF_LVM_SECTOR, lv_read,
-                                lv_close, lv_imgstat);
+                                lv_close, dof_evidence_imgstat);
     if (img == NULL) {
         free(m);
         tsk_error_reset();

@@ -39,14 +39,6 @@ mem_close(TSK_IMG_INFO *img)
     free(img); /* tsk_img_close has released the cache lock */
 }
 
-static void
-mem_imgstat(TSK_IMG_INFO *img, FILE *f)
-{
-    fprintf(f, "IMAGE FILE INFORMATION\n");
-    fprintf(f, "Image Type: memory\n");
-    fprintf(f, "Size in bytes: %lld\n", (long long)img->size);
-}
-
 int
 dof_evidence_open_mem(dof_ctx *ctx, const char *name, const void *buf,
                       uint64_t len, int64_t offset_sectors, dof_evidence **out)
@@ -71,7 +63,7 @@ dof_evidence_open_mem(dof_ctx *ctx, const char *name, const void *buf,
     m->buf = buf;
     m->len = len;
     img = tsk_img_open_external(m, (TSK_OFF_T)len, 512, mem_read, mem_close,
-                                mem_imgstat);
+                                dof_evidence_imgstat);
     if (img == NULL) {
         free(m);
         return dof_set_tsk_error(ctx, DOF_ERR_EVIDENCE, name);

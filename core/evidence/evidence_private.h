@@ -48,6 +48,11 @@ TSK_IMG_INFO *dof_evidence_img_open(dof_ctx *ctx, const char *path,
                                     uint64_t size, dof_arena *arena,
                                     const char **format, const char **md5,
                                     const char **sha1);
+/* The imgstat callback of every byte source dof serves to TSK through
+ * tsk_img_open_external (TSK's img_stat output; dof never calls it). */
+void dof_evidence_imgstat(TSK_IMG_INFO *img, FILE *f);
+/* Set "<path>: cannot open the image: <TSK's reason>" on ctx; NULL. */
+TSK_IMG_INFO *dof_evidence_img_fail(dof_ctx *ctx, const char *path);
 /* core/evidence/evidence_ewf.c: E01/Ex01 through libewf. */
 TSK_IMG_INFO *dof_evidence_ewf_open(dof_ctx *ctx, const char *path,
                                     dof_arena *arena, const char **md5,

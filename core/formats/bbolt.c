@@ -601,3 +601,23 @@ dof_bbolt_foreach_stale(dof_bbolt *db, dof_bbolt_stale_fn fn, void *arg)
     free(mark);
     return DOF_OK;
 }
+
+int
+dof_bbolt_foreach_in(dof_ctx *ctx, const char *path, const void *buf,
+                     size_t len, const char *name, dof_bbolt_fn fn, void *arg)
+{
+    dof_bbolt *db = NULL;
+    dof_bbolt_bkt b;
+    int rc = dof_bbolt_open_mem_path(ctx, path, buf, len, &db);
+
+    if (rc != DOF_OK)
+        return rc;
+    rc = dof_bbolt_bucket(db, NULL, name, strlen(name), &b);
+    if (rc == DOF_OK)
+        rc = dof_bbolt_foreach(db, &b, fn, arg);
+    else if (rc == DOF_ERR_NOTFOUND)
+        rc = DOF_OK; /* a fresh engine creates its bucket with the first record
+                      */
+    dof_bbolt_close(db);
+    return rc;
+}

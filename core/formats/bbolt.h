@@ -72,6 +72,13 @@ int dof_bbolt_bucket_value(dof_bbolt *db, const unsigned char *value,
 int dof_bbolt_foreach(dof_bbolt *db, const dof_bbolt_bkt *bucket,
                       dof_bbolt_fn fn, void *arg);
 
+/* Open the bbolt file in buf (path names it in warnings) and walk its
+ * top-level bucket called name (NUL-terminated) with fn; a file without
+ * that bucket is walked as empty (DOF_OK, fn never called). */
+int dof_bbolt_foreach_in(dof_ctx *ctx, const char *path, const void *buf,
+                         size_t len, const char *name, dof_bbolt_fn fn,
+                         void *arg);
+
 /* Copy-on-write leftovers: every leaf page of the file (below the end of
  * the buffer) that no live bucket reaches - freed pages of older
  * transactions - element by element, with its page id.  These may hold

@@ -15,7 +15,8 @@ int dof_bodyfile_put_line(dof_buf *b, const dof_bodyfile_entry *e,
                           unsigned flags, const char *prefix);
 /* Append what follows e's path in its bodyfile name: " -> " and the
  * link target encoded as dof_buf_put_name(..., also) does, then the
- * " (deleted)", " (deleted-realloc)" or " (opaque)" markers. */
+ * " (whiteout)", " (deleted)", " (deleted-realloc)" or " (opaque)"
+ * markers. */
 void dof_bodyfile_put_name_tail(dof_buf *b, const dof_bodyfile_entry *e,
                                 const char *also);
 /* Append a time in bodyfile form: integer seconds (floor), or with ns

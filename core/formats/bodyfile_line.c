@@ -117,8 +117,11 @@ dof_bodyfile_put_name_tail(dof_buf *b, const dof_bodyfile_entry *e,
         dof_buf_append(b, " -> ", 4);
         dof_buf_put_name(b, e->link, e->link_len, also);
     }
-    if (e->kind == DOF_BODYFILE_WHITEOUT ||
-        (e->kind == DOF_BODYFILE_DELETED && !e->realloc))
+    /* TSK's "(deleted)" means an unallocated entry; a whiteout is a
+     * live entry that hides a name, so it has its own marker */
+    if (e->kind == DOF_BODYFILE_WHITEOUT)
+        dof_buf_append(b, " (whiteout)", 11);
+    else if (e->kind == DOF_BODYFILE_DELETED && !e->realloc)
         dof_buf_append(b, " (deleted)", 10);
     else if (e->kind == DOF_BODYFILE_DELETED)
         dof_buf_append(b, " (deleted-realloc)", 18);

@@ -141,41 +141,12 @@ dof_fs_close(dof_fs *fs)
     free(fs);
 }
 
-const char *
-dof_fs_type_name(const dof_fs *fs)
-{
-    return fs ? fs->type_name : "";
-}
-
-dof_node
-dof_fs_root(const dof_fs *fs)
-{
-    return fs ? fs->root : DOF_NODE_NONE;
-}
-
-uint64_t
-dof_fs_volume_offset(const dof_fs *fs)
-{
-    return fs ? fs->offset : 0;
-}
-
-uint64_t
-dof_fs_size_bytes(const dof_fs *fs)
-{
-    return fs ? fs->size_bytes : 0;
-}
-
-int
-dof_fs_needs_recovery(const dof_fs *fs)
-{
-    return fs ? fs->needs_recovery : 0;
-}
-
-int
-dof_fs_can_read_trusted_xattrs(const dof_fs *fs)
-{
-    return fs ? fs->trusted_xattrs : 0;
-}
+DOF_GETTER(const char *, dof_fs_type_name, dof_fs, type_name, "")
+DOF_GETTER(dof_node, dof_fs_root, dof_fs, root, DOF_NODE_NONE)
+DOF_GETTER(uint64_t, dof_fs_volume_offset, dof_fs, offset, 0)
+DOF_GETTER(uint64_t, dof_fs_size_bytes, dof_fs, size_bytes, 0)
+DOF_GETTER(int, dof_fs_needs_recovery, dof_fs, needs_recovery, 0)
+DOF_GETTER(int, dof_fs_can_read_trusted_xattrs, dof_fs, trusted_xattrs, 0)
 
 /* ---- directory cache ---- */
 

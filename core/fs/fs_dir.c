@@ -83,14 +83,8 @@ node_add(dof_fs *fs, dof_node parent, const char *name, size_t len,
         *out = e->node;
         return DOF_OK;
     }
-    if (d->n == d->cap) {
-        size_t ncap = d->cap ? d->cap * 2 : 256;
-        dir_node *nn = realloc(d->nodes, ncap * sizeof(*nn));
-        if (nn == NULL)
-            return dof_set_error(fs->ctx, DOF_ERR_NOMEM, "out of memory");
-        d->nodes = nn;
-        d->cap = ncap;
-    }
+    if (dof_grow(&d->nodes, &d->cap, d->n, sizeof(*d->nodes), 256) != DOF_OK)
+        return dof_set_error(fs->ctx, DOF_ERR_NOMEM, "out of memory");
     e = dof_nmap_add(&d->map, parent, name, len, d->n + 1, 0);
     if (e == NULL)
         return dof_set_error(fs->ctx, DOF_ERR_NOMEM, "out of memory");

@@ -3,197 +3,71 @@
  * (moby api/types/plugins/logdriver/entry.proto), decoded by hand.
  */
 #include "logs/logs_private.h"
+#include "formats/pb.h"
 
 #include <stdio.h>
 
-typedef struct pb {
-    const unsigned char *s;
-    size_t len, pos;
-    char *why;
-    size_t whylen;
-} pb;
-
+/* The partial_log_metadata message (field 5): last, id, ordinal. */
 static int
-pb_fail(pb *p, const char *what)
+pb_meta(dof_pb *outer, const unsigned char *d, size_t n, dof_log_lentry *e)
 {
-    if (p->why && p->whylen)
-        snprintf(p->why, p->whylen, "%s at byte %zu", what, p->pos);
-    return DOF_ERR_FORMAT;
-}
+    dof_pb p;
+    dof_pb_field f;
+    int rc;
 
-static int
-pb_varint(pb *p, uint64_t *v)
-{
-    uint64_t r = 0;
-
-    for (unsigned i = 0; i < 10; i++) {
-        if (p->pos >= p->len)
-            return pb_fail(p, "truncated varint");
-        unsigned char b = p->s[p->pos++];
-        if (i == 9 && b > 1)
-            return pb_fail(p, "varint overflows 64 bits");
-        r |= (uint64_t)(b & 0x7f) << (7 * i);
-        if ((b & 0x80) == 0) {
-            *v = r;
-            return DOF_OK;
+    dof_pb_init(&p, d, n, outer->why, outer->whylen);
+    while ((rc = dof_pb_next(&p, &f)) == 1) {
+        if (f.num == 1 && f.wt == DOF_PB_VARINT)
+            e->last = f.v != 0;
+        else if (f.num == 2 && f.wt == DOF_PB_LEN) {
+            e->id = (const char *)f.d;
+            e->id_len = f.n;
         }
+        else if (f.num == 3 && f.wt == DOF_PB_VARINT)
+            e->ordinal = (int32_t)(uint32_t)f.v;
+        else if (f.num <= 3)
+            return dof_pb_fail(&p, "wrong wire type in partial_log_metadata");
     }
-    return pb_fail(p, "varint too long");
-}
-
-/* A length-delimited field: *d, *n point into the buffer. */
-static int
-pb_bytes(pb *p, const unsigned char **d, size_t *n)
-{
-    uint64_t l;
-
-    if (pb_varint(p, &l))
-        return DOF_ERR_FORMAT;
-    if (l > p->len - p->pos)
-        return pb_fail(p, "length-delimited field past the end");
-    *d = p->s + p->pos;
-    *n = (size_t)l;
-    p->pos += (size_t)l;
-    return DOF_OK;
-}
-
-/* A field's key: its number and wire type. */
-static int
-pb_key(pb *p, uint64_t *field, unsigned *wt)
-{
-    uint64_t key;
-
-    if (pb_varint(p, &key))
-        return DOF_ERR_FORMAT;
-    *field = key >> 3;
-    *wt = (unsigned)(key & 7);
-    return DOF_OK;
-}
-
-static int
-pb_skip(pb *p, unsigned wt)
-{
-    uint64_t v;
-    const unsigned char *d;
-    size_t n;
-
-    switch (wt) {
-    case 0: return pb_varint(p, &v);
-    case 1:
-        if (p->len - p->pos < 8)
-            return pb_fail(p, "truncated fixed64");
-        p->pos += 8;
-        return DOF_OK;
-    case 2: return pb_bytes(p, &d, &n);
-    case 5:
-        if (p->len - p->pos < 4)
-            return pb_fail(p, "truncated fixed32");
-        p->pos += 4;
-        return DOF_OK;
-    default: return pb_fail(p, "unsupported wire type");
-    }
-}
-
-static int
-pb_meta(pb *outer, const unsigned char *d, size_t n, dof_log_lentry *e)
-{
-    pb p = {d, n, 0, outer->why, outer->whylen};
-
-    while (p.pos < p.len) {
-        uint64_t field, v;
-        unsigned wt;
-        const unsigned char *b;
-        size_t bl;
-
-        if (pb_key(&p, &field, &wt))
-            return DOF_ERR_FORMAT;
-        if (field == 1 && wt == 0) {
-            if (pb_varint(&p, &v))
-                return DOF_ERR_FORMAT;
-            e->last = v != 0;
-        }
-        else if (field == 2 && wt == 2) {
-            if (pb_bytes(&p, &b, &bl))
-                return DOF_ERR_FORMAT;
-            e->id = (const char *)b;
-            e->id_len = bl;
-        }
-        else if (field == 3 && wt == 0) {
-            if (pb_varint(&p, &v))
-                return DOF_ERR_FORMAT;
-            e->ordinal = (int32_t)(uint32_t)v;
-        }
-        else if (field >= 1 && field <= 3) {
-            return pb_fail(&p, "wrong wire type in partial_log_metadata");
-        }
-        else if (field == 0 || pb_skip(&p, wt)) {
-            return pb_fail(&p, "bad field in partial_log_metadata");
-        }
-    }
-    return DOF_OK;
+    return rc == 0 ? DOF_OK : DOF_ERR_FORMAT;
 }
 
 int
 dof_log_local_parse(const unsigned char *buf, size_t len, dof_log_lentry *e,
                     char *why, size_t whylen)
 {
-    pb p = {buf, len, 0, why, whylen};
+    dof_pb p;
+    dof_pb_field f;
+    int rc;
 
+    dof_pb_init(&p, buf, len, why, whylen);
     memset(e, 0, sizeof(*e));
     e->source = "";
     e->line = "";
     e->id = "";
-    if (why && whylen)
-        why[0] = '\0';
     if (buf == NULL && len)
-        return pb_fail(&p, "no data");
-    while (p.pos < p.len) {
-        uint64_t field, v;
-        unsigned wt;
-        const unsigned char *d;
-        size_t n;
-
-        if (pb_key(&p, &field, &wt))
-            return DOF_ERR_FORMAT;
-        switch (field) {
+        return dof_pb_fail(&p, "no data");
+    while ((rc = dof_pb_next(&p, &f)) == 1) {
+        int want = f.num == 2 || f.num == 4 ? DOF_PB_VARINT : DOF_PB_LEN;
+        if (f.num <= 5 && f.wt != (unsigned)want)
+            return dof_pb_fail(&p, "wrong wire type");
+        switch (f.num) {
         case 1:
+            e->source = (const char *)f.d;
+            e->source_len = f.n;
+            break;
+        case 2: e->time_nano = (int64_t)f.v; break;
         case 3:
+            e->line = (const char *)f.d;
+            e->line_len = f.n;
+            break;
+        case 4: e->partial = f.v != 0; break;
         case 5:
-            if (wt != 2)
-                return pb_fail(&p, "wrong wire type");
-            if (pb_bytes(&p, &d, &n))
-                return DOF_ERR_FORMAT;
-            if (field == 1) {
-                e->source = (const char *)d;
-                e->source_len = n;
-            }
-            else if (field == 3) {
-                e->line = (const char *)d;
-                e->line_len = n;
-            }
-            else {
-                e->has_meta = 1;
-                if (pb_meta(&p, d, n, e))
-                    return DOF_ERR_FORMAT;
-            }
-            break;
-        case 2:
-        case 4:
-            if (wt != 0)
-                return pb_fail(&p, "wrong wire type");
-            if (pb_varint(&p, &v))
-                return DOF_ERR_FORMAT;
-            if (field == 2)
-                e->time_nano = (int64_t)v;
-            else
-                e->partial = v != 0;
-            break;
-        case 0: return pb_fail(&p, "field number 0");
-        default:
-            if (pb_skip(&p, wt))
+            e->has_meta = 1;
+            if (pb_meta(&p, f.d, f.n, e))
                 return DOF_ERR_FORMAT;
             break;
+        default: break; /* fields of later versions */
         }
     }
-    return DOF_OK;
+    return rc == 0 ? DOF_OK : DOF_ERR_FORMAT;
 }

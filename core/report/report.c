@@ -250,15 +250,42 @@ put_indent(FILE *f, int indent, int level)
     }
 }
 
+/* A JSON array of n elements, each written by fn(f, arg, i, indent,
+ * level + 1), laid out like json-c's pretty printer. */
+typedef void (*rw_elem_fn)(FILE *f, const void *arg, size_t i, int indent,
+                           int level);
+
+static void
+rw_array(FILE *f, size_t n, rw_elem_fn fn, const void *arg, int indent,
+         int level)
+{
+    if (n == 0) {
+        fputs("[]", f);
+        return;
+    }
+    fputc('[', f);
+    for (size_t i = 0; i < n; i++) {
+        if (indent)
+            fputc('\n', f);
+        put_indent(f, indent, level + 1);
+        fn(f, arg, i, indent, level + 1);
+        if (i + 1 < n)
+            fputc(',', f);
+    }
+    if (indent)
+        fputc('\n', f);
+    put_indent(f, indent, level);
+    fputc(']', f);
+}
+
 /* A JSON string literal, escaped as json-c does (without escaping '/'):
  * the printer is on every command's output path, so no allocation. */
-static void
-put_jstring(FILE *f, const char *s, size_t len)
+void
+dof_rt_json_chars(FILE *f, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     size_t start = 0;
 
-    fputc('"', f);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         const char *e = NULL;
@@ -288,6 +315,13 @@ put_jstring(FILE *f, const char *s, size_t len)
         start = i + 1;
     }
     fwrite(s + start, 1, len - start, f);
+}
+
+static void
+put_jstring(FILE *f, const char *s, size_t len)
+{
+    fputc('"', f);
+    dof_rt_json_chars(f, s, len);
     fputc('"', f);
 }
 
@@ -324,6 +358,22 @@ cmp_keys(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static void print_value(FILE *f, json_object *v, int indent, int sort,
+                        int level);
+
+typedef struct json_elems {
+    json_object *v;
+    int sort;
+} json_elems;
+
+static void
+json_elem(FILE *f, const void *arg, size_t i, int indent, int level)
+{
+    const json_elems *e = arg;
+
+    print_value(f, json_object_array_get_idx(e->v, i), indent, e->sort, level);
+}
+
 static void
 print_value(FILE *f, json_object *v, int indent, int sort, int level)
 {
@@ -335,22 +385,8 @@ print_value(FILE *f, json_object *v, int indent, int sort, int level)
         return;
     }
     if (json_object_is_type(v, json_type_array)) {
-        size_t n = json_object_array_length(v);
-        if (n == 0) {
-            fputs("[]", f);
-            return;
-        }
-        fputs("[", f);
-        fputs(nl, f);
-        for (size_t i = 0; i < n; i++) {
-            put_indent(f, indent, level + 1);
-            print_value(f, json_object_array_get_idx(v, i), indent, sort,
-                        level + 1);
-            fputs(i + 1 < n ? "," : "", f);
-            fputs(nl, f);
-        }
-        put_indent(f, indent, level);
-        fputs("]", f);
+        json_elems e = {v, sort};
+        rw_array(f, json_object_array_length(v), json_elem, &e, indent, level);
         return;
     }
     if (json_object_is_type(v, json_type_object)) {
@@ -485,25 +521,19 @@ rw_kv(FILE *f, const dof_kv *kv, size_t n, int indent, int level)
 }
 
 static void
+strv_elem(FILE *f, const void *arg, size_t i, int indent, int level)
+{
+    const char *const *v = arg;
+
+    (void)indent;
+    (void)level;
+    rw_str(f, v[i] ? v[i] : "");
+}
+
+static void
 rw_strv(FILE *f, const char *const *v, size_t n, int indent, int level)
 {
-    if (v == NULL || n == 0) {
-        fputs("[]", f);
-        return;
-    }
-    fputc('[', f);
-    for (size_t i = 0; i < n; i++) {
-        if (indent)
-            fputc('\n', f);
-        put_indent(f, indent, level + 1);
-        rw_str(f, v[i] ? v[i] : "");
-        if (i + 1 < n)
-            fputc(',', f);
-    }
-    if (indent)
-        fputc('\n', f);
-    put_indent(f, indent, level);
-    fputc(']', f);
+    rw_array(f, v ? n : 0, strv_elem, v, indent, level);
 }
 
 static void
@@ -516,29 +546,30 @@ rw_object(FILE *f, const dof_field *t, const void *rec, int indent, int level)
     dof_rw_close(&w);
 }
 
+typedef struct rw_recs {
+    const dof_field *t;
+    const char *a;
+    size_t size, n;
+    int reverse;
+} rw_recs;
+
+static void
+rec_elem(FILE *f, const void *arg, size_t i, int indent, int level)
+{
+    const rw_recs *r = arg;
+    size_t k = r->reverse ? r->n - 1 - i : i;
+
+    rw_object(f, r->t, r->a + k * r->size, indent, level);
+}
+
 /* n records of size bytes at a as an array (last first if reverse). */
 static void
 rw_list(FILE *f, const dof_field *t, const void *a, size_t size, size_t n,
         int reverse, int indent, int level)
 {
-    if (a == NULL || n == 0) {
-        fputs("[]", f);
-        return;
-    }
-    fputc('[', f);
-    for (size_t i = 0; i < n; i++) {
-        size_t k = reverse ? n - 1 - i : i;
-        if (indent)
-            fputc('\n', f);
-        put_indent(f, indent, level + 1);
-        rw_object(f, t, (const char *)a + k * size, indent, level + 1);
-        if (i + 1 < n)
-            fputc(',', f);
-    }
-    if (indent)
-        fputc('\n', f);
-    put_indent(f, indent, level);
-    fputc(']', f);
+    rw_recs r = {t, a, size, n, reverse};
+
+    rw_array(f, a ? n : 0, rec_elem, &r, indent, level);
 }
 
 void
@@ -818,19 +849,6 @@ dof_report_container_selected(const dof_report_opts *o, const dof_container *c)
     return 1;
 }
 
-const dof_image *
-dof_report_container_image(const dof_container *c)
-{
-    const dof_store *r = c ? c->store : NULL;
-
-    if (r == NULL || c->image_id == NULL)
-        return NULL;
-    for (size_t i = 0; i < r->nimages; i++)
-        if (r->images[i].id && strcmp(r->images[i].id, c->image_id) == 0)
-            return &r->images[i];
-    return NULL;
-}
-
 void
 dof_report_history_sizes(const dof_image *img, uint64_t *sizes)
 {
@@ -844,4 +862,25 @@ dof_report_history_sizes(const dof_image *img, uint64_t *sizes)
             sizes[i] = img->layers[l].size;
         l++;
     }
+}
+
+size_t
+dof_rt_container_total(const dof_host *host)
+{
+    size_t total = 0;
+
+    for (size_t r = 0; r < dof_host_store_count(host); r++)
+        total += dof_host_store(host, r)->ncontainers;
+    return total;
+}
+
+const dof_container **
+dof_rt_container_slots(dof_ctx *ctx, const dof_host *host)
+{
+    size_t total = dof_rt_container_total(host);
+    const dof_container **v = calloc(total ? total : 1, sizeof(*v));
+
+    if (v == NULL)
+        dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
+    return v;
 }

@@ -18,7 +18,7 @@ static void
 chain_write(dof_rw *w, const dof_report_opts *o, const void *rec)
 {
     const dof_container *c = rec;
-    const dof_image *img = dof_report_container_image(c);
+    const dof_image *img = dof_container_image(c);
     dof_rw chain;
 
     if (o == NULL || !o->layers)
@@ -186,7 +186,7 @@ linear_one(FILE *f, const dof_report_opts *o, const dof_container *c)
     if (c->damaged)
         put_line(f, "Damaged", "yes (see the warnings)");
     if (o->layers) {
-        const dof_image *img = dof_report_container_image(c);
+        const dof_image *img = dof_container_image(c);
         fputs("\tLayers (top first):\n", f);
         fputs("\t\tcontainer ", f);
         dof_rt_put(f, c->mount_id);
@@ -349,15 +349,12 @@ int
 dof_report_containers(dof_ctx *ctx, const dof_report_opts *o,
                       const dof_host *host)
 {
-    size_t total = 0, n = 0;
+    size_t n = 0;
     const dof_container **v;
     int rc;
 
-    for (size_t r = 0; r < dof_host_store_count(host); r++)
-        total += dof_host_store(host, r)->ncontainers;
-    v = calloc(total ? total : 1, sizeof(*v));
-    if (v == NULL)
-        return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
+    if ((v = dof_rt_container_slots(ctx, host)) == NULL)
+        return dof_errcode(ctx);
     for (int pass = 0; pass < 2; pass++) {
         for (size_t r = 0; r < dof_host_store_count(host); r++) {
             const dof_store *root = dof_host_store(host, r);

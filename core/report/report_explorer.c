@@ -134,14 +134,11 @@ static int
 list_containers(dof_ctx *ctx, const dof_report_opts *o, const dof_host *host,
                 int running)
 {
-    size_t total = 0, n = 0;
-    sorted_ctr *v;
+    size_t n = 0, total = dof_rt_container_total(host);
+    sorted_ctr *v = calloc(total ? total : 1, sizeof(*v));
     json_object *a;
     int rc;
 
-    for (size_t r = 0; r < dof_host_store_count(host); r++)
-        total += dof_host_store(host, r)->ncontainers;
-    v = calloc(total ? total : 1, sizeof(*v));
     a = json_object_new_array();
     if (v == NULL || a == NULL) {
         free(v);
@@ -316,18 +313,15 @@ static int
 find_by_prefix(dof_ctx *ctx, const dof_host *host, const char *prefix,
                const dof_container **out)
 {
-    size_t n = 0, total = 0, plen = strlen(prefix);
+    size_t n = 0, plen = strlen(prefix);
     const dof_container **v;
     dof_buf msg;
     char *enc;
     int rc;
 
     *out = NULL;
-    for (size_t r = 0; r < dof_host_store_count(host); r++)
-        total += dof_host_store(host, r)->ncontainers;
-    v = calloc(total ? total : 1, sizeof(*v));
-    if (v == NULL)
-        return dof_set_error(ctx, DOF_ERR_NOMEM, "out of memory");
+    if ((v = dof_rt_container_slots(ctx, host)) == NULL)
+        return dof_errcode(ctx);
     for (size_t r = 0; r < dof_host_store_count(host); r++) {
         const dof_store *rt = dof_host_store(host, r);
         for (size_t i = 0; i < rt->ncontainers; i++) {
@@ -376,7 +370,7 @@ dof_report_explorer_history(dof_ctx *ctx, const dof_report_opts *o,
     rc = find_by_prefix(ctx, host, id_prefix ? id_prefix : "", &c);
     if (rc != DOF_OK)
         return rc;
-    img = dof_report_container_image(c);
+    img = dof_container_image(c);
     if (img == NULL)
         return dof_set_error(ctx, DOF_ERR_NOTFOUND,
                              "image %s of container %s not found",

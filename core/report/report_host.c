@@ -6,6 +6,11 @@
 
 #include <stdlib.h>
 
+/* States come from the engine's records, not from a running host. */
+#define STATES_NOTE                                                           \
+    "states are the engine's last record: a container recorded as running "   \
+    "was running when the disk was acquired live, or the host stopped "       \
+    "without stopping it (power cut, crash, killed engine)"
 #define RECOVERY_NOTE                                                         \
     "ext4 journal needs recovery: TSK does not replay it; the on-disk "       \
     "state may be older than what the host saw"
@@ -22,7 +27,16 @@ untagged(const dof_store *r)
 {
     size_t n = 0;
     for (size_t i = 0; i < r->nimages; i++)
-        n += r->images[i].ntags == 0;
+        n += r->images[i].ntags == 0 && !r->images[i].intermediate;
+    return n;
+}
+
+static size_t
+intermediate(const dof_store *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nimages; i++)
+        n += r->images[i].intermediate != 0;
     return n;
 }
 
@@ -134,6 +148,8 @@ root_json(const dof_store *r)
         json_object_object_add(c, "running",
                                json_object_new_int64((int64_t)running));
         json_object_object_add(c, "by_state", bs);
+        json_object_object_add(c, "states_note",
+                               json_object_new_string(STATES_NOTE));
     }
     else {
         json_object_put(bs);
@@ -145,6 +161,9 @@ root_json(const dof_store *r)
                                json_object_new_int64((int64_t)r->nimages));
         json_object_object_add(im, "untagged",
                                json_object_new_int64((int64_t)untagged(r)));
+        json_object_object_add(
+            im, "intermediate",
+            json_object_new_int64((int64_t)intermediate(r)));
     }
     ADD("images", im);
     ADD("volumes", json_object_new_int64((int64_t)r->nvolumes));
@@ -359,8 +378,11 @@ status_text(FILE *f, const dof_evidence *ev, const dof_host *host,
             if (k)
                 fprintf(f, ", %zu %s", k, dof_state_name((dof_state)s));
         }
-        fprintf(f, "\n  images: %zu (%zu untagged)\n", rt->nimages,
-                untagged(rt));
+        if (running)
+            fprintf(f, "\n  note: %zu recorded as running; %s", running,
+                    STATES_NOTE);
+        fprintf(f, "\n  images: %zu (%zu untagged, %zu intermediate)\n",
+                rt->nimages, untagged(rt), intermediate(rt));
         fprintf(f, "  volumes: %zu\n  networks: %zu\n", rt->nvolumes,
                 rt->nnetworks);
         if (rt->journal_needs_recovery)

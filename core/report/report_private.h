@@ -49,15 +49,21 @@ void dof_rt_put(FILE *f, const char *s);
 const char *dof_rt_time(int64_t ns, char *buf, size_t len);
 /* Flush f and map a write error to DOF_ERR_IO. */
 int dof_rt_finish(dof_ctx *ctx, FILE *f);
+/* The JSON string escapes of s[0..len) (no quotes around them). */
+void dof_rt_json_chars(FILE *f, const char *s, size_t len);
 /* Short id: the 12 hex digits after an optional "sha256:". */
 const char *dof_rt_short_id(const char *id, char buf[13]);
 
 /* ---- shared lookups and filters ---- */
+/* The number of containers in all of host's stores. */
+size_t dof_rt_container_total(const dof_host *host);
+/* A calloc'd array with room for every container of host; NULL (error
+ * on ctx) when out of memory. */
+const dof_container **dof_rt_container_slots(dof_ctx *ctx,
+                                             const dof_host *host);
 /* 1 if the container passes o's --running / --exclude-registry. */
 int dof_report_container_selected(const dof_report_opts *o,
                                   const dof_container *c);
-/* The image record of a container (same root, by image_id), or NULL. */
-const dof_image *dof_report_container_image(const dof_container *c);
 /* Size of each history entry: empty_layer -> 0, the others map in order
  * onto img->layers.  sizes has img->nhistory elements. */
 void dof_report_history_sizes(const dof_image *img, uint64_t *sizes);

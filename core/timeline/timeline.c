@@ -68,8 +68,21 @@ typedef struct tl {
     dof_buf msg;                 /* the message of one event */
     dof_buf desc;                /* its timestamp_desc */
     const dof_container *walk_c; /* during a file walk */
+    struct tl_step *steps;       /* every build step, grouped, see below */
+    size_t nsteps;
     int rc;
 } tl;
+
+/* A build step of an image.  Images built on one another repeat their
+ * ancestors' history; a step is keyed by the whole history up to it, so
+ * the copies of one step share a key.  Sorted by (key, nhistory, ord):
+ * the first of each key is the image that introduced the step, the
+ * others share it. */
+typedef struct tl_step {
+    uint64_t key;
+    const dof_image *img;
+    uint32_t h, nhist, ord;
+} tl_step;
 
 typedef struct tl_row {
     int64_t time;
@@ -372,6 +385,35 @@ done:
 
 /* ---- describing one collected event ---- */
 
+/* " (shared by N images built on it: a, b, c, ...)" for a step that
+ * later images repeat. */
+static void
+put_sharers(tl *t, const tl_step *st)
+{
+    const tl_step *end = t->steps + t->nsteps, *p;
+    size_t n = 0;
+
+    for (p = st + 1; p < end && p->key == st->key; p++)
+        n++;
+    if (n == 0)
+        return;
+    dof_buf_printf(&t->msg, " (also in %zu image%s built on it: ", n,
+                   n == 1 ? "" : "s");
+    /* tagged images first: the names an examiner knows */
+    for (int tagged = 1, shown = 0; tagged >= 0; tagged--)
+        for (p = st + 1; p < end && p->key == st->key; p++) {
+            const char *l = image_label(p->img);
+            if ((p->img->ntags > 0) != tagged || shown == 5)
+                continue;
+            if (shown++)
+                dof_buf_append(&t->msg, ", ", 2);
+            put_enc(&t->msg, l, strlen(l), TEXT_CAP, NULL);
+        }
+    if (n > 5)
+        dof_buf_append(&t->msg, ", ...", 5);
+    dof_buf_putc(&t->msg, ')');
+}
+
 static void
 msg_prefix(tl *t, const char *what, const char *name)
 {
@@ -380,6 +422,31 @@ msg_prefix(tl *t, const char *what, const char *name)
     dof_buf_printf(&t->msg, "[%s ", what);
     put_enc(&t->msg, name, strlen(name), TEXT_CAP, NULL);
     dof_buf_append(&t->msg, "] ", 2);
+}
+
+/* The row type, description and (where it is fixed) message of each
+ * event kind but TL_FILE. */
+static const struct {
+    const char *type, *desc, *msg;
+} kind_name[] = {
+    [TL_IMAGE_TAGGED] = {"image_tagged", "Image Last Tagged", "last tagged"},
+    [TL_IMAGE_STEP] = {"image_build_step", "Image Build Step Created", NULL},
+    [TL_CT_CREATED] = {"container_created", "Container Created", "created"},
+    [TL_CT_STARTED] = {"container_started", "Container Started", "started"},
+    [TL_CT_FINISHED] = {"container_finished", "Container Finished",
+                        "finished"},
+    [TL_HEALTH] = {"health_probe", "Health Check Started", NULL},
+    [TL_VOLUME] = {"volume_created", "Volume Created", "created"},
+    [TL_NETWORK] = {"network_created", "Network Created", "created"},
+};
+
+static void
+kind_names(tl *t, int kind, tl_row *r)
+{
+    r->type = kind_name[kind].type;
+    dof_buf_printf(&t->desc, "%s", kind_name[kind].desc);
+    if (kind_name[kind].msg)
+        dof_buf_printf(&t->msg, "%s", kind_name[kind].msg);
 }
 
 static int
@@ -393,21 +460,17 @@ emit_event(tl *t, const tl_event *e)
     switch (e->kind) {
     case TL_IMAGE_TAGGED:
     case TL_IMAGE_STEP: {
-        const dof_image *img = e->obj;
+        const tl_step *st = e->kind == TL_IMAGE_STEP ? e->obj : NULL;
+        const dof_image *img = st ? st->img : e->obj;
         r.image_id = img->id;
         r.root = img->store;
         r.source = img->config_path;
         msg_prefix(t, "image", image_label(img));
-        if (e->kind == TL_IMAGE_TAGGED) {
-            r.type = "image_tagged";
-            dof_buf_printf(&t->desc, "Image Last Tagged");
-            dof_buf_printf(&t->msg, "last tagged");
+        kind_names(t, e->kind, &r);
+        if (e->kind == TL_IMAGE_TAGGED)
             break;
-        }
-        const dof_history *h = &img->history[e->sub];
-        r.type = "image_build_step";
-        dof_buf_printf(&t->desc, "Image Build Step Created");
-        dof_buf_printf(&t->msg, "build step %u/%zu%s", e->sub + 1,
+        const dof_history *h = &img->history[st->h];
+        dof_buf_printf(&t->msg, "build step %u/%zu%s", st->h + 1,
                        img->nhistory, h->empty_layer ? " (no layer)" : "");
         if (h->created_by && *h->created_by) {
             dof_buf_append(&t->msg, ": ", 2);
@@ -418,6 +481,7 @@ emit_event(tl *t, const tl_event *e)
             dof_buf_append(&t->msg, ": ", 2);
             put_enc(&t->msg, h->comment, strlen(h->comment), TEXT_CAP, NULL);
         }
+        put_sharers(t, st);
         break;
     }
     case TL_CT_CREATED:
@@ -429,29 +493,15 @@ emit_event(tl *t, const tl_event *e)
         r.root = c->store;
         r.source = c->config_path;
         msg_prefix(t, "container", ct_name(c));
-        if (e->kind == TL_CT_CREATED) {
-            r.type = "container_created";
-            dof_buf_printf(&t->desc, "Container Created");
-            dof_buf_printf(&t->msg, "created");
-        }
-        else if (e->kind == TL_CT_STARTED) {
-            r.type = "container_started";
-            dof_buf_printf(&t->desc, "Container Started");
-            dof_buf_printf(&t->msg, "started");
-        }
-        else if (e->kind == TL_CT_FINISHED) {
-            r.type = "container_finished";
-            dof_buf_printf(&t->desc, "Container Finished");
-            dof_buf_printf(&t->msg, "finished");
+        kind_names(t, e->kind, &r);
+        if (e->kind == TL_CT_FINISHED) {
             if (c->state != DOF_STATE_RUNNING &&
                 c->state != DOF_STATE_PAUSED &&
                 c->state != DOF_STATE_RESTARTING)
                 dof_buf_printf(&t->msg, " (exit code %d)", c->exit_code);
         }
-        else {
+        else if (e->kind == TL_HEALTH) {
             const dof_health_probe *p = &c->health_log[e->sub];
-            r.type = "health_probe";
-            dof_buf_printf(&t->desc, "Health Check Started");
             dof_buf_printf(&t->msg, "health check (exit code %d)",
                            p->exit_code);
             if (p->output && *p->output) {
@@ -463,22 +513,18 @@ emit_event(tl *t, const tl_event *e)
     }
     case TL_VOLUME: {
         const dof_docker_volume *v = e->obj;
-        r.type = "volume_created";
         r.root = v->store;
         r.source = v->data_path;
         msg_prefix(t, "volume", v->name ? v->name : "?");
-        dof_buf_printf(&t->desc, "Volume Created");
-        dof_buf_printf(&t->msg, "created");
+        kind_names(t, e->kind, &r);
         break;
     }
     case TL_NETWORK: {
         const dof_network *n = e->obj;
-        r.type = "network_created";
         r.root = n->store;
         r.source = "network/files/local-kv.db";
         msg_prefix(t, "network", n->name ? n->name : n->id ? n->id : "?");
-        dof_buf_printf(&t->desc, "Network Created");
-        dof_buf_printf(&t->msg, "created");
+        kind_names(t, e->kind, &r);
         break;
     }
     case TL_FILE: {
@@ -694,6 +740,78 @@ collect_container(tl *t, const dof_container *c)
     return DOF_OK;
 }
 
+/* FNV-1a 64 over n bytes, continuing from k. */
+static uint64_t
+fnv(uint64_t k, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+
+    for (size_t i = 0; i < n; i++)
+        k = (k ^ b[i]) * 1099511628211ull;
+    return k;
+}
+
+static int
+cmp_step(const void *a, const void *b)
+{
+    const tl_step *x = a, *y = b;
+
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    if (x->nhist != y->nhist)
+        return x->nhist < y->nhist ? -1 : 1;
+    return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+/* The build steps of the images that pass the filter, grouped by key;
+ * one event per group, for the image that introduced the step. */
+static int
+collect_steps(tl *t)
+{
+    const dof_container *only = t->o->container;
+    size_t cap = 0;
+    int rc = DOF_OK;
+
+    for (size_t r = 0; r < dof_host_store_count(t->host); r++) {
+        const dof_store *root = dof_host_store(t->host, r);
+        for (size_t i = 0; i < root->nimages; i++) {
+            const dof_image *img = &root->images[i];
+            uint64_t k = 14695981039346656037ull;
+            if (only && !uses_image(only, img))
+                continue;
+            for (size_t h = 0; h < img->nhistory && h < UINT32_MAX; h++) {
+                const dof_history *hs = &img->history[h];
+                const char *cb = hs->created_by ? hs->created_by : "";
+                const char *cm = hs->comment ? hs->comment : "";
+                tl_step *st;
+                k = fnv(k, &hs->created, sizeof(hs->created));
+                k = fnv(k, &hs->empty_layer, sizeof(hs->empty_layer));
+                k = fnv(k, cb, strlen(cb) + 1);
+                k = fnv(k, cm, strlen(cm) + 1);
+                if (dof_grow(&t->steps, &cap, t->nsteps, sizeof(*t->steps),
+                             64) != DOF_OK)
+                    return DOF_ERR_NOMEM;
+                st = &t->steps[t->nsteps];
+                st->key = k;
+                st->img = img;
+                st->h = (uint32_t)h;
+                st->nhist =
+                    (uint32_t)(img->nhistory < UINT32_MAX ? img->nhistory
+                                                          : UINT32_MAX);
+                st->ord = (uint32_t)t->nsteps;
+                t->nsteps++;
+            }
+        }
+    }
+    if (t->nsteps > 1)
+        qsort(t->steps, t->nsteps, sizeof(*t->steps), cmp_step);
+    for (size_t i = 0; i < t->nsteps && rc == DOF_OK; i++)
+        if (i == 0 || t->steps[i].key != t->steps[i - 1].key)
+            rc = add_event(t, t->steps[i].img->history[t->steps[i].h].created,
+                           TL_IMAGE_STEP, &t->steps[i], 0, 0);
+    return rc;
+}
+
 static int
 collect(tl *t)
 {
@@ -707,9 +825,6 @@ collect(tl *t)
             if (only && !uses_image(only, img))
                 continue;
             rc |= add_event(t, img->last_updated, TL_IMAGE_TAGGED, img, 0, 0);
-            for (size_t h = 0; h < img->nhistory; h++)
-                rc |= add_event(t, img->history[h].created, TL_IMAGE_STEP, img,
-                                (uint32_t)h, 0);
         }
         for (size_t i = 0; i < root->nvolumes; i++) {
             const dof_docker_volume *v = &root->volumes[i];
@@ -842,7 +957,7 @@ dof_timeline_write(dof_ctx *ctx, const dof_host *host,
             dof_buf_printf(&t.out, "%s%s", i ? "," : "", csv_cols[i]);
         dof_buf_putc(&t.out, '\n');
     }
-    if ((rc = collect(&t)) != DOF_OK)
+    if ((rc = collect_steps(&t)) != DOF_OK || (rc = collect(&t)) != DOF_OK)
         goto fail;
     if (t.nev > 1)
         qsort(t.ev, t.nev, sizeof(*t.ev), cmp_event);
@@ -877,6 +992,7 @@ fail:
         dof_log_close(logs[i].log);
     free(logs);
     free(t.ev);
+    free(t.steps);
     dof_arena_free(t.arena);
     dof_buf_free(&t.out);
     dof_buf_free(&t.tmp);

@@ -4,7 +4,7 @@
  *
  * Each tree is resolved once (dof_fs_resolve on the upper dir or mount
  * source), then walked by node: every directory is read once, every entry
- * stat'ed once.  Whiteouts become "NAME (deleted)" entries with the
+ * stat'ed once.  Whiteouts become "NAME (whiteout)" entries with the
  * whiteout inode's times, opaque directories "NAME (opaque)".
  */
 #include "formats/bodyfile.h"

@@ -59,9 +59,6 @@ typedef struct dof_tarsplit {
 int dof_tar_header_parse(const unsigned char *blk, size_t len, dof_tarent *e,
                          char *name, size_t namecap, char *link,
                          size_t linkcap, int *zero);
-/* Standard base64 (padding optional); returns bytes written or -1. */
-long dof_base64_decode(const char *in, size_t len, unsigned char *out,
-                       size_t cap);
 
 int dof_tarsplit_init(dof_tarsplit *ts, dof_ctx *ctx, const char *where);
 void dof_tarsplit_free(dof_tarsplit *ts);

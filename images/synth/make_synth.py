@@ -846,6 +846,31 @@ def dataroot_moved_gpt():
     })
 
 
+@case
+def dataroot_symlink():
+    # /var/lib/docker is a symlink to /data/docker (a data root moved by
+    # hand, the way many hosts do it): the engine's recorded paths still
+    # say /var/lib/docker and resolve through the link.
+    t = Tree(stage("dataroot-symlink"))
+    h = DockerHost(t, root="data/docker", seed="symlink", tarsplit=False,
+                   host_root="/var/lib/docker")
+    t.dir("var/lib")
+    t.symlink("var/lib/docker", "/data/docker")
+    l0 = h.add_layer(L0_OPS)
+    img = h.add_image(l0, ["local/base:1"])
+    h.add_volume("linked", [("file", "note.txt", b"through the link\n")])
+    h.add_container("linked1", img, "running", [("file", "root/x", b"x\n")],
+                    mounts={"/srv/data": {"Type": "volume", "Name": "linked"}})
+    h.add_container("linked2", img, "exited", [], exit_code=0)
+    h.finish()
+    build(t, "dataroot-symlink", size=24)
+    exp = std_expect(h, merged_for=())
+    exp["tests"] = "/var/lib/docker is a symlink to /data/docker: the store is found through the link, once, with its containers and volume"
+    exp["data_roots"] = [{"volume_offset_bytes": 0, "path": "/var/lib/docker"}]
+    exp["store_path"] = "/var/lib/docker"
+    write_expect("dataroot-symlink", exp)
+
+
 def main():
     global OUT
     if len(sys.argv) < 2:

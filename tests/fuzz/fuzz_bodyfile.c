@@ -155,9 +155,8 @@ FUZZ_TARGET(bodyfile)
     if (ep != NULL && (e.link == NULL || el != NULL)) {
         size_t want = strlen(ep) + (el ? 4 + strlen(el) : 0);
         const char *mark =
-            e.kind == DOF_BODYFILE_WHITEOUT ||
-                    (e.kind == DOF_BODYFILE_DELETED && !e.realloc)
-                ? " (deleted)"
+            e.kind == DOF_BODYFILE_WHITEOUT                ? " (whiteout)"
+            : e.kind == DOF_BODYFILE_DELETED && !e.realloc ? " (deleted)"
             : e.kind == DOF_BODYFILE_DELETED ? " (deleted-realloc)"
                                              : "";
         want += strlen(mark) + (e.opaque ? 9 : 0);

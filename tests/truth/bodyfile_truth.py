@@ -13,7 +13,7 @@ Documented differences from fls, normalised before comparing:
     bytes as '^' -> decode dof's name, apply fls's '^' rule;
   - long symlink targets: dof always prints "-> target", fls only for
     targets stored in the inode -> compare without the target then;
-  - whiteouts: dof "NAME (deleted)", fls "NAME" (a c/c--------- entry);
+  - whiteouts: dof "NAME (whiteout)", fls "NAME" (a c/c--------- entry);
   - opaque directories: dof adds " (opaque)".
 Prints TAP.
 """
@@ -115,8 +115,8 @@ def parse_dof(out: bytes):
         for marker in (b" (opaque)",):
             if name.endswith(marker):
                 name = name[:-len(marker)]
-        if name.endswith(b" (deleted)") and mode.startswith(b"c/c"):
-            name = name[:-len(b" (deleted)")]   # whiteout
+        if name.endswith(b" (whiteout)") and mode.startswith(b"c/c"):
+            name = name[:-len(b" (whiteout)")]   # whiteout
         if mode.startswith(b"l/") and b" -> " in name:
             name, link = name.split(b" -> ", 1)
             link = fls_style(decode_dof(link))

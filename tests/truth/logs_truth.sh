@@ -157,8 +157,10 @@ msgs = [json.loads(l) for l in open(sys.argv[1])]
 big = [m for m in msgs if m["message"].startswith("BIG:")]
 assert len(msgs) == 15, len(msgs)
 assert len(big) == 1 and len(big[0]["pieces"]) == 2, big
-assert big[0]["message"] == "BIG:" + "A" * 20000 + "\\x0a"
-assert msgs[0]["source"].endswith("-json.log.3.gz") and msgs[0]["offset"] == 0
+assert big[0]["message"] == "BIG:" + "A" * 20000 + "\n", big[0]["message"][-8:]
+assert "message_base64" not in big[0]
+assert msgs[0]["file"].endswith("-json.log.3.gz") and msgs[0]["offset"] == 0
+assert all(m["stream"] in ("stdout", "stderr") for m in msgs)
 EOF
     then
         okk "synthetic --json reassembles pieces"

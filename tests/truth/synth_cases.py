@@ -83,6 +83,9 @@ for case in cases:
         for k in ("id", "state", "exit_code", "image_id", "driver", "mount_id"):
             if k in ec:
                 t.eq(c.get(k), ec[k], "%s %s: %s" % (case, ec["name"], k))
+    if "store_path" in exp:  # one store, named by the path that found it
+        t.eq(sorted({c.get("store") for c in conts}), [exp["store_path"]],
+             "%s: every container's store is %s" % (case, exp["store_path"]))
     for dr in exp.get("data_roots", []):
         t.ok(any(c.get("volume_offset_bytes") == dr["volume_offset_bytes"]
                  for c in doc.get("containers", [])),

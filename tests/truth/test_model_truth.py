@@ -194,7 +194,7 @@ def check_synth(case, exp, img):
         is_eq(res[web[:12]]["id"], web, "good: find by id prefix")
         is_eq(res["zzz"]["status"], dof_status(f, "zzz"),
               "good: unknown name not found")
-        ok("Could not find any container ID starting with \"zzz\""
+        ok("no container named or with an ID starting with \"zzz\""
            in (res["zzz"]["message"] or ""), "good: not-found message")
         app = [i for i in exp["images"] if "local/app:1.0" in i["tags"]][0]
         is_eq(res["local/app"]["id"], app["id"], "good: repo -> :latest")

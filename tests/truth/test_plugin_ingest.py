@@ -73,7 +73,7 @@ def test_good(tmp, synth):
     ic, fk = checks(db)
     ok(ic, "integrity_check ok")
     ok(fk == [], "foreign_key_check empty", fk)
-    ok(q(db, "PRAGMA user_version") == [(3,)], "user_version 3")
+    ok(q(db, "PRAGMA user_version") == [(4,)], "user_version 4")
     want = mmls_addresses(good)
     got = q(db, "SELECT address, volume_offset_bytes FROM volumes "
             "ORDER BY vol_index")
@@ -248,9 +248,9 @@ def test_migrate(tmp, synth):
     r = run("ingest", "--db", db, good)
     ok(r.returncode in (0, 1), "v1 case: ingest into it (exit %d)" %
        r.returncode, r.stderr)
-    ok(q(db, "PRAGMA user_version") == [(3,)], "v1 case: now user_version 3")
+    ok(q(db, "PRAGMA user_version") == [(4,)], "v1 case: now user_version 4")
     ok(q(db, "SELECT value FROM meta WHERE key = 'schema_version'") ==
-       [("3",)], "v1 case: meta schema_version 3")
+       [("4",)], "v1 case: meta schema_version 4")
     ok(q(db, "SELECT volume_offset_bytes, fs_type, address FROM volumes "
          "WHERE evidence_id = 1") == [(1048576, "ext4", None)],
        "v1 case: the old row is kept, address NULL")
@@ -440,9 +440,20 @@ def test_kill(tmp, big):
     ok(left == 0, "first ingest killed: no partial rows")
 
 
-def test_queries(db):
+def test_queries(tmp, synth):
     """Every ```sql block of doc/queries.md whose heading has a
-    `-- expect:` comment runs on the ingested good image."""
+    `-- expect:` comment runs on a case holding the good image twice (two
+    paths, two evidence items)."""
+    db = os.path.join(tmp, "queries.db")
+    good = os.path.join(synth, "good.raw")
+    good2 = os.path.join(tmp, "good-copy.raw")
+    shutil.copyfile(good, good2)
+    for p in (good, good2):
+        r = run("ingest", "--db", db, p)
+        ok(r.returncode in (0, 1), "queries case: ingest %s" % os.path.basename(p),
+           r.stderr)
+    ok(q(db, "SELECT id FROM evidence ORDER BY id") == [(1,), (2,)],
+       "queries case: two evidence items")
     text = open(os.path.join(SRC, "doc", "queries.md")).read()
     blocks = re.findall(r"```sql\n(.*?)```", text, re.S)
     ok(len(blocks) >= 6, "doc/queries.md has %d queries" % len(blocks))
@@ -459,11 +470,18 @@ def test_queries(db):
             ok(False, "query '%s' runs" % name, e)
             continue
         got = [list(r) for r in rows]
+        ok(all(g and g[0] in (1, 2) for g in got),
+           "query '%s': every row starts with evidence_id" % name, got[:3])
         if isinstance(expect, dict) and "contains" in expect:
             miss = [e for e in expect["contains"]
                     if not any(g[:len(e)] == e for g in got)]
             ok(not miss, "query '%s': contains %d rows" %
                (name, len(expect["contains"])), (miss, got))
+        if isinstance(expect, dict) and expect.get("count_per_evidence"):
+            n1 = sum(1 for g in got if g[0] == 1)
+            n2 = sum(1 for g in got if g[0] == 2)
+            ok(n1 > 0 and n1 == n2, "query '%s': as many rows for each "
+               "evidence item (%d, %d)" % (name, n1, n2))
         elif isinstance(expect, dict) and "count" in expect:
             ok(len(got) == expect["count"], "query '%s': %d rows" %
                (name, expect["count"]), got)
@@ -492,7 +510,7 @@ def main():
         test_formats(tmp, synth)
         test_corrupt_config(tmp, synth)
         test_batch(tmp, synth)
-        test_queries(db)
+        test_queries(tmp, synth)
         big = os.environ.get("DOF_PLUGIN_BIG")
         if not big:
             big = os.path.join(tmp, "big.raw")

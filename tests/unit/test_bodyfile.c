@@ -128,7 +128,7 @@ TEST(lines)
     e.st.type = DOF_FT_CHR;
     e.st.mode = 0;
     l = dof_bodyfile_line(&e, 0);
-    ok(l && strstr(l, "0|/gone (deleted)|42|c/c---------|") == l,
+    ok(l && strstr(l, "0|/gone (whiteout)|42|c/c---------|") == l,
        "whiteout marker: %s", l ? l : "(null)");
     free(l);
     e.kind = DOF_BODYFILE_FILE;
@@ -311,11 +311,11 @@ TEST(walk)
     /* every entry below /up (lost+found is not in it), nothing else */
     is_int(ls.n, 11, "overlay: 11 entries");
     snprintf(want, sizeof(want),
-             "0|/etc/gone (deleted)|%llu|c/c---------|0|0|0|1683356891|"
+             "0|/etc/gone (whiteout)|%llu|c/c---------|0|0|0|1683356891|"
              "1683356889|1683356890|1683356892\n",
              ifind(img, "/up/etc/gone"));
     l = find_line(&ls, "0|/etc/gone");
-    is_str(l, want, "whiteout: deleted entry, its inode and debugfs times");
+    is_str(l, want, "whiteout: NAME (whiteout), its inode and debugfs times");
     snprintf(want, sizeof(want), "0|/etc/passwd|%llu|r/rrw-r--r--|",
              ifind(img, "/up/etc/passwd"));
     l = find_line(&ls, want);
@@ -355,9 +355,9 @@ TEST(walk)
     rc = dof_bodyfile_walk(ctx, &c, &o, collect, &ls);
     is_int(rc, DOF_OK, "aufs walk");
     is_int(ls.n, 4, "aufs: etc, etc/motd, etc/hosts, opt");
-    snprintf(want, sizeof(want), "0|/etc/motd (deleted)|%llu|r/rrw-r--r--|",
+    snprintf(want, sizeof(want), "0|/etc/motd (whiteout)|%llu|r/rrw-r--r--|",
              ifind(img, "/au/etc/.wh.motd"));
-    ok(find_line(&ls, want) != NULL, "aufs whiteout as NAME (deleted)");
+    ok(find_line(&ls, want) != NULL, "aufs whiteout as NAME (whiteout)");
     ok(find_line(&ls, "0|/opt (opaque)|") != NULL, "aufs opaque dir marked");
     ok(find_line(&ls, "0|/.wh..wh.plnk") == NULL &&
            find_line(&ls, "0|/opt/.wh..wh..opq") == NULL,

@@ -550,7 +550,7 @@ TEST(find)
     is_int(dof_host_find_container(ctx, &h, "zz", &c), DOF_ERR_NOTFOUND,
            "not found");
     is_str(dof_errmsg(ctx),
-           "Could not find any container ID starting with \"zz\"",
+           "no container named or with an ID starting with \"zz\"",
            "not found message");
 
     is_int(dof_host_find_image(ctx, &h, "local/app", &im), DOF_OK,

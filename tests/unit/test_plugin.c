@@ -54,7 +54,7 @@ TEST(open)
            "user_version");
     is_str(q_text(cs->db, "SELECT value FROM meta WHERE key = "
                           "'schema_version'"),
-           "3", "meta schema_version");
+           "4", "meta schema_version");
     is_str(q_text(cs->db, "SELECT value FROM meta WHERE key = "
                           "'dof_version'"),
            DOF_VERSION, "meta dof_version");

@@ -303,8 +303,8 @@ TEST(filters)
        "--exclude-registry drops its images");
     ok(dof_report_container_selected(&o, &ctr[0]),
        "--exclude-registry keeps others");
-    ok(dof_report_container_image(&ctr[0]) == &img, "image of a container");
-    ok(dof_report_container_image(&ctr[1]) == NULL, "absent image: NULL");
+    ok(dof_container_image(&ctr[0]) == &img, "image of a container");
+    ok(dof_container_image(&ctr[1]) == NULL, "absent image: NULL");
 }
 
 TEST(history)

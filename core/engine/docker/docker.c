@@ -399,7 +399,11 @@ load_root(dof_host *h, dof_store *r, const cand *cd, const dof_partition *vol,
     if (rc == DOF_OK && only == NULL)
         rc = dof_docker_images_load(&rb);
     if (rc == DOF_OK)
+        rc = dof_docker_images_mark_intermediate(&rb);
+    if (rc == DOF_OK)
         rc = dof_docker_volumes_load(&rb);
+    if (rc == DOF_OK)
+        rc = dof_docker_volumes_link(&rb);
     if (rc == DOF_OK)
         rc = dof_docker_networks_load(&rb);
     if (rc != DOF_OK)
@@ -486,6 +490,24 @@ dof_docker_probe(dof_host *h, dof_evidence *ev, const dof_host_opts *opts)
             dd->stores[i] = s;
             rc = dof_host_store_add(h, s);
         }
+    }
+    if (rc == DOF_OK && dd->d.n == 0 && opts && opts->docker_root) {
+        /* the examiner named the root: a typo is an error, never an
+         * empty host */
+        int isdir = 0;
+        for (size_t v = 0; v < nvol; v++) {
+            const dof_partition *p = dof_evidence_partition(ev, v);
+            if (p && p->fs && dof_fs_path_is_dir(p->fs, opts->docker_root))
+                isdir = 1;
+        }
+        rc = dof_set_error(
+            h->ctx, DOF_ERR_NODATA,
+            isdir ? "--docker-root %s: a directory, but no Docker data root "
+                    "(no containers/, image/ or overlay2/ in it) on any "
+                    "volume"
+                  : "--docker-root %s: no such directory on any volume",
+            opts->docker_root);
+        goto done;
     }
     if (rc == DOF_OK && dd->d.n == 0)
         h->nodata_msg = dof_arena_printf(
@@ -579,7 +601,7 @@ dof_host_find_container(dof_ctx *ctx, const dof_host *host, const char *query,
     }
     dof_buf_free(&msg);
     return dof_set_error(ctx, DOF_ERR_NOTFOUND,
-                         "Could not find any container ID starting with "
+                         "no container named or with an ID starting with "
                          "\"%s\"",
                          query);
 }

@@ -66,13 +66,9 @@ int
 dof_docker_unit_scan(dof_arena *a, dof_hostinfo *hi, const char *path,
                      const char *buf, size_t len)
 {
-    size_t i = 0;
+    size_t i = 0, s, e;
 
-    while (i < len) {
-        size_t e = i, s;
-        while (e < len && buf[e] != '\n')
-            e++;
-        s = i;
+    while (dof_line_next(buf, len, &i, &s, &e)) {
         while (s < e && (buf[s] == ' ' || buf[s] == '\t'))
             s++;
         if (s < e && buf[s] != '#' && buf[s] != ';') {
@@ -89,7 +85,6 @@ dof_docker_unit_scan(dof_arena *a, dof_hostinfo *hi, const char *path,
                 k = t;
             }
         }
-        i = e + 1;
     }
     return DOF_OK;
 }
@@ -98,11 +93,9 @@ int
 dof_docker_group_parse(dof_arena *a, dof_hostinfo *hi, const char *buf,
                        size_t len)
 {
-    size_t i = 0;
-    while (i < len) {
-        size_t e = i;
-        while (e < len && buf[e] != '\n')
-            e++;
+    size_t pos = 0, i, e;
+
+    while (dof_line_next(buf, len, &pos, &i, &e)) {
         if (e - i > 7 && memcmp(buf + i, "docker:", 7) == 0) {
             /* docker:x:GID:member,member */
             size_t f = i, colons = 0;
@@ -121,51 +114,20 @@ dof_docker_group_parse(dof_arena *a, dof_hostinfo *hi, const char *buf,
                 f = m + 1;
             }
         }
-        i = e + 1;
     }
     return DOF_OK;
-}
-
-static int
-b64val(int c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+' || c == '-')
-        return 62;
-    if (c == '/' || c == '_')
-        return 63;
-    return -1;
 }
 
 /* Decode base64 into the arena (NUL terminated), NULL if invalid. */
 static char *
 b64_decode(dof_arena *a, const char *s)
 {
-    size_t n = strlen(s), k = 0;
-    unsigned acc = 0;
-    int bits = 0;
+    size_t n = strlen(s);
     char *out = dof_arena_alloc(a, n + 1);
-    if (out == NULL)
+    long k = out ? dof_base64_decode(s, n, (unsigned char *)out, n) : -1;
+
+    if (k < 0)
         return NULL;
-    for (size_t i = 0; i < n; i++) {
-        int v;
-        if (s[i] == '=' || s[i] == '\n' || s[i] == '\r')
-            continue;
-        v = b64val((unsigned char)s[i]);
-        if (v < 0)
-            return NULL;
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[k++] = (char)((acc >> bits) & 0xff);
-        }
-    }
     out[k] = '\0';
     return out;
 }
@@ -224,12 +186,9 @@ dof_docker_history_has_docker(const char *buf, size_t len)
 {
     /* a line whose command starts with "docker " (zsh: ": t:0;docker"),
      * or "sudo docker " */
-    size_t i = 0;
-    while (i < len) {
-        size_t e = i, s;
-        while (e < len && buf[e] != '\n')
-            e++;
-        s = i;
+    size_t i = 0, s, e;
+
+    while (dof_line_next(buf, len, &i, &s, &e)) {
         if (s < e && buf[s] == ':') {
             while (s < e && buf[s] != ';')
                 s++;
@@ -245,7 +204,6 @@ dof_docker_history_has_docker(const char *buf, size_t len)
             return 1;
         if (e - s >= 15 && memcmp(buf + s, "docker-compose ", 15) == 0)
             return 1;
-        i = e + 1;
     }
     return 0;
 }

@@ -922,3 +922,23 @@ dof_docker_images_load(dof_storeb *rb)
         check_unreferenced(rb);
     return DOF_OK;
 }
+
+int
+dof_docker_images_mark_intermediate(dof_storeb *rb)
+{
+    dof_store *r = rb->store;
+    dof_strmap *parents = dof_strmap_new(rb->arena);
+
+    if (parents == NULL)
+        return dof_set_error(rb->ctx, DOF_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < r->nimages; i++)
+        if (r->images[i].parent &&
+            dof_strmap_put(parents, r->images[i].parent, "") != DOF_OK)
+            return dof_set_error(rb->ctx, DOF_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < r->nimages; i++) {
+        dof_image *img = &r->images[i];
+        img->intermediate = img->ntags == 0 && img->ndigests == 0 && img->id &&
+                            dof_strmap_get(parents, img->id) != NULL;
+    }
+    return DOF_OK;
+}

@@ -360,26 +360,15 @@ int
 dof_docker_networks_parse(dof_storeb *rb, const char *path, const void *buf,
                           size_t len)
 {
-    dof_bbolt *db = NULL;
-    dof_bbolt_bkt b;
     dof_store *r = rb->store;
     netst s;
     size_t first = r->nnetworks;
     int rc;
 
-    rc = dof_bbolt_open_mem_path(rb->ctx, path, buf, len, &db);
-    if (rc != DOF_OK)
-        return rc;
-    rc = dof_bbolt_bucket(db, NULL, "libnetwork", 10, &b);
-    if (rc == DOF_ERR_NOTFOUND) {
-        rc = DOF_OK;
-        goto done;
-    }
-    if (rc != DOF_OK)
-        goto done;
     memset(&s, 0, sizeof(s));
     s.rb = rb;
-    rc = dof_bbolt_foreach(db, &b, kv_fn, &s);
+    rc =
+        dof_bbolt_foreach_in(rb->ctx, path, buf, len, "libnetwork", kv_fn, &s);
     if (rc == DOF_OK && s.oom)
         rc = DOF_ERR_NOMEM;
     for (size_t i = 0; rc == DOF_OK && i < s.n; i++)
@@ -397,8 +386,6 @@ dof_docker_networks_parse(dof_storeb *rb, const char *path, const void *buf,
         if (r->networks[i].nendpoints > 1)
             qsort(r->networks[i].endpoints, r->networks[i].nendpoints,
                   sizeof(dof_endpoint), cmp_ep);
-done:
-    dof_bbolt_close(db);
     return rc;
 }
 

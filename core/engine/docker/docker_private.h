@@ -33,6 +33,9 @@ typedef struct dof_storeb {
 /* core/docker_volume.c: fill root->volumes from volumes/metadata.db
  * (bbolt), volumes/<name>/_data and opts.json.  Damage -> warnings. */
 int dof_docker_volumes_load(dof_storeb *rb);
+/* Name, in each volume's containers list, every container of the store
+ * that mounts it (after the containers and volumes are loaded). */
+int dof_docker_volumes_link(dof_storeb *rb);
 
 /* core/docker_network.c: fill root->networks from
  * network/files/local-kv.db.  Damage -> warnings. */
@@ -74,6 +77,9 @@ int dof_docker_image_parse(dof_storeb *rb, dof_image *img, const char *buf,
                            size_t len);
 /* Images, layers and the cross-checks (containers must be loaded). */
 int dof_docker_images_load(dof_storeb *rb);
+/* Mark the untagged images that are the parent of another image of the
+ * store (the classic builder's steps) as intermediate. */
+int dof_docker_images_mark_intermediate(dof_storeb *rb);
 
 /* ---- host side (core/docker_hostinfo.c) ---- */
 int dof_docker_daemon_json_parse(dof_ctx *ctx, dof_arena *a, dof_hostinfo *hi,
@@ -97,20 +103,6 @@ const char *dof_docker_dpkg_version(dof_arena *a, const char *buf, size_t len);
 int dof_docker_hostinfo_read(dof_ctx *ctx, dof_arena *a, dof_fs *fs,
                              const dof_partition *vol, int show_secrets,
                              dof_hostinfo **out);
-
-/* ---- Docker records over bbolt (pure parts, for tests and fuzzing) ---- */
-/* Add the volumes of a volumes/metadata.db image to rb->root->volumes
- * (in_metadata = 1).  rb->fs is not used. */
-int dof_docker_volumes_parse(dof_storeb *rb, const char *path, const void *buf,
-                             size_t len);
-/* Add the networks (and their endpoints) of a network/files/local-kv.db
- * image to rb->root->networks, sorted by name. */
-int dof_docker_networks_parse(dof_storeb *rb, const char *path,
-                              const void *buf, size_t len);
-/* A libnetwork kv value: skip an 8-byte little-endian index when what
- * follows is JSON; *json = NULL when the value is not JSON at all. */
-void dof_docker_kv_json(const unsigned char *v, size_t len, const char **json,
-                        size_t *jlen);
 
 /* ---- Docker records over bbolt (pure parts, for tests and fuzzing) ---- */
 /* Add the volumes of a volumes/metadata.db image to rb->root->volumes

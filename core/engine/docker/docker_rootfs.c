@@ -24,19 +24,6 @@ push_layer_dir(dof_rootfs *rf, dof_fs *fs, dof_usrc_kind kind, int index,
     return dof_rootfs_add(rf, kind, index, id, path, fs, aufs, 0);
 }
 
-static const dof_image *
-image_of(const dof_container *c)
-{
-    const dof_store *r = c->store;
-
-    if (r == NULL || c->image_id == NULL)
-        return NULL;
-    for (size_t i = 0; i < r->nimages; i++)
-        if (r->images[i].id && strcmp(r->images[i].id, c->image_id) == 0)
-            return &r->images[i];
-    return NULL;
-}
-
 /* Index (0 = base) of cache id in the image's layers, or -1. */
 static int
 layer_index(const dof_image *img, const char *cache)
@@ -340,7 +327,7 @@ dof_docker_rootfs(dof_ctx *ctx, const dof_container *c, int for_diff,
                              "container %s: its layer (layerdb mount-id) "
                              "is unknown",
                              c->name ? c->name : c->id);
-    img = image_of(c);
+    img = dof_container_image(c);
     if (img == NULL)
         dof_warn(ctx, DOF_ERR_NOTFOUND, NULL,
                  "union: container %s: image %s is not in the image store; "

@@ -89,30 +89,15 @@ int
 dof_docker_volumes_parse(dof_storeb *rb, const char *path, const void *buf,
                          size_t len)
 {
-    dof_bbolt *db = NULL;
-    dof_bbolt_bkt b;
     volst s;
     int rc;
 
-    rc = dof_bbolt_open_mem_path(rb->ctx, path, buf, len, &db);
-    if (rc != DOF_OK)
-        return rc;
-    rc = dof_bbolt_bucket(db, NULL, "volumes", 7, &b);
-    if (rc == DOF_ERR_NOTFOUND) {
-        /* A fresh engine creates the bucket with its first volume. */
-        rc = DOF_OK;
-        goto done;
-    }
-    if (rc != DOF_OK)
-        goto done;
     memset(&s, 0, sizeof(s));
     s.rb = rb;
     s.path = path;
-    rc = dof_bbolt_foreach(db, &b, vol_fn, &s);
+    rc = dof_bbolt_foreach_in(rb->ctx, path, buf, len, "volumes", vol_fn, &s);
     if (rc == DOF_OK && s.oom)
         rc = dof_set_error(rb->ctx, DOF_ERR_NOMEM, "out of memory");
-done:
-    dof_bbolt_close(db);
     return rc;
 }
 
@@ -225,12 +210,15 @@ dof_docker_volumes_load(dof_storeb *rb)
         opts = dir ? dof_path_join(a, dir, "opts.json") : NULL;
         if (opts == NULL)
             return dof_set_error(rb->ctx, DOF_ERR_NOMEM, "out of memory");
+        /* created: the volume directory's birth (ext4 crtime), else
+         * its mtime, which is what the local driver reports as
+         * CreatedAt; _data's own times change as containers write */
+        if (dof_fs_resolve(rb->fs, dir, 1, &node) == DOF_OK &&
+            dof_fs_stat(rb->fs, node, &st) == DOF_OK)
+            v->created = st.crtime != DOF_TIME_NONE ? st.crtime : st.mtime;
         if (dof_fs_resolve(rb->fs, data, 0, &node) == DOF_OK &&
-            dof_fs_stat(rb->fs, node, &st) == DOF_OK &&
-            st.type == DOF_FT_DIR) {
+            dof_fs_stat(rb->fs, node, &st) == DOF_OK && st.type == DOF_FT_DIR)
             v->data_path = data;
-            v->created = st.ctime;
-        }
         else if (!v->in_metadata || v->driver == NULL ||
                  strcmp(v->driver, "local") == 0) {
             /* the local driver always makes _data */
@@ -243,5 +231,31 @@ dof_docker_volumes_load(dof_storeb *rb)
     if (r->nvolumes > 1)
         qsort(r->volumes, r->nvolumes, sizeof(*r->volumes), cmp_vol);
     dof_clear_error(rb->ctx);
+    return DOF_OK;
+}
+
+int
+dof_docker_volumes_link(dof_storeb *rb)
+{
+    dof_store *r = rb->store;
+
+    /* every container that mounts a named volume, created and stopped
+     * ones included, in the store's container order */
+    for (size_t i = 0; i < r->ncontainers; i++) {
+        const dof_container *c = &r->containers[i];
+        for (size_t m = 0; m < c->nmounts; m++) {
+            dof_docker_volume key, *v;
+            const char *who = c->name ? c->name : c->id;
+            if (c->mounts[m].name == NULL || c->mounts[m].type == NULL ||
+                strcmp(c->mounts[m].type, "volume") != 0 || who == NULL)
+                continue;
+            key.name = c->mounts[m].name;
+            v = bsearch(&key, r->volumes, r->nvolumes, sizeof(*v), cmp_vol);
+            if (v != NULL &&
+                dof_arena_push_str(rb->arena, &v->containers, &v->ncontainers,
+                                   who) != DOF_OK)
+                return dof_set_error(rb->ctx, DOF_ERR_NOMEM, "out of memory");
+        }
+    }
     return DOF_OK;
 }
