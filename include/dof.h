@@ -185,11 +185,11 @@ typedef struct dof_fs dof_fs;
 /* An LVM2 logical volume's segment (dof_lvm_volume.segments). */
 typedef struct dof_lvm_segment {
     uint64_t start_extent, extent_count; /* in the LV */
-    const char *type;  /* as in the metadata: "striped", "mirror", "raid1",
-                          "thin", "snapshot", ... */
-    uint64_t stripes;  /* stripe count (1: linear) */
-    const char *pv;    /* first stripe's PV as the metadata names it
-                          ("pv0"), or NULL */
+    const char *type; /* as in the metadata: "striped", "mirror", "raid1",
+                         "thin", "snapshot", ... */
+    uint64_t stripes; /* stripe count (1: linear) */
+    const char *pv;   /* first stripe's PV as the metadata names it
+                         ("pv0"), or NULL */
     const char *pv_address;   /* the partition holding it, NULL if missing */
     uint64_t pv_start_extent; /* first extent on that PV */
     uint64_t offset_bytes;    /* byte offset of that extent in the image,
@@ -379,6 +379,10 @@ DOF_API int dof_fs_getxattr(dof_fs *fs, dof_node node, const char *name,
                             char **value, size_t *len);
 DOF_API int dof_fs_listxattr(dof_fs *fs, dof_node node, dof_fs_xattr_fn fn,
                              void *arg);
+/* 1 if node carries overlayfs' opaque marker: trusted.overlay.opaque or
+ * (rootless, userxattr) user.overlay.opaque set to "y", as the kernel
+ * reads it. */
+DOF_API int dof_fs_overlay_opaque(dof_fs *fs, dof_node node);
 
 /* ------------------------------------------------------------------ */
 /* Engine model: Docker data roots, containers, images, volumes, nets */

@@ -73,24 +73,14 @@ static int
 collect(void *arg, const dof_dirent *de)
 {
     entv *ev = arg;
-    if (ev->n == ev->cap) {
-        size_t nc = ev->cap ? ev->cap * 2 : 32;
-        ent *p = realloc(ev->v, nc * sizeof(*p));
-        if (p == NULL) {
-            ev->oom = 1;
-            return 1;
-        }
-        ev->v = p;
-        ev->cap = nc;
-    }
-    ent *e = &ev->v[ev->n];
-    e->name = malloc(de->name_len + 1);
-    if (e->name == NULL) {
+    ent *e;
+
+    if (dof_grow(&ev->v, &ev->cap, ev->n, sizeof(*ev->v), 32) != DOF_OK ||
+        (ev->v[ev->n].name = dof_memdup0(de->name, de->name_len)) == NULL) {
         ev->oom = 1;
         return 1;
     }
-    memcpy(e->name, de->name, de->name_len);
-    e->name[de->name_len] = '\0';
+    e = &ev->v[ev->n];
     e->len = de->name_len;
     e->node = de->node;
     ev->n++;
@@ -104,24 +94,6 @@ entv_free(entv *ev)
         free(ev->v[i].name);
     free(ev->v);
     memset(ev, 0, sizeof(*ev));
-}
-
-static int
-is_opaque(dof_fs *fs, dof_node n)
-{
-    static const char *const names[] = {"trusted.overlay.opaque",
-                                        "user.overlay.opaque"};
-    for (size_t i = 0; i < 2; i++) {
-        char *v = NULL;
-        size_t len = 0;
-        if (dof_fs_getxattr(fs, n, names[i], &v, &len) == DOF_OK) {
-            int y = len >= 1 && v[0] == 'y';
-            free(v);
-            if (y)
-                return 1;
-        }
-    }
-    return 0;
 }
 
 static void
@@ -296,7 +268,7 @@ walk(dof_ing *ing, dof_fs *fs, const char *diff_path, int64_t lkey,
                 st.rdev_minor == 0)
                 whiteout = 1;
             if (!whiteout && st.type == DOF_FT_DIR)
-                opaque = is_opaque(fs, e->node);
+                opaque = dof_fs_overlay_opaque(fs, e->node);
             p = malloc(d.len + 1 + nl + 1);
             if (p == NULL) {
                 rc = dof_set_error(ing->ctx, DOF_ERR_NOMEM, "out of memory");

@@ -135,8 +135,9 @@ dof_fs_close(dof_fs *fs)
 {
     if (fs == NULL)
         return;
-    if (fs->ops && fs->ops->close)
+    if (fs->ops && fs->ops->close && fs->impl)
         fs->ops->close(fs);
+    fs->impl = NULL;
     dof_nmap_clear(&fs->dcache);
     free(fs);
 }
@@ -675,4 +676,23 @@ dof_ftype_name(dof_ftype t)
     case DOF_FT_SOCK: return "socket";
     default: return "unknown";
     }
+}
+
+int
+dof_fs_overlay_opaque(dof_fs *fs, dof_node node)
+{
+    static const char *const names[] = {"trusted.overlay.opaque",
+                                        "user.overlay.opaque"};
+
+    for (size_t i = 0; i < 2; i++) {
+        char *v = NULL;
+        size_t len = 0;
+        /* the kernel takes exactly "y" (ovl_check_dir_xattr) */
+        int y = dof_fs_getxattr(fs, node, names[i], &v, &len) == DOF_OK &&
+                len == 1 && v[0] == 'y';
+        free(v);
+        if (y)
+            return 1;
+    }
+    return 0;
 }

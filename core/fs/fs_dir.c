@@ -479,8 +479,6 @@ static void
 dir_close(dof_fs *fs)
 {
     dir_impl *d = IMPL(fs);
-    if (d == NULL)
-        return;
     for (unsigned i = 0; i < DIR_FD_CACHE; i++)
         if (d->fdc[i].fd >= 0)
             close(d->fdc[i].fd);
@@ -491,7 +489,6 @@ dir_close(dof_fs *fs)
     dof_nmap_clear(&d->map);
     free(d->nodes);
     free(d);
-    fs->impl = NULL;
 }
 
 static const dof_fs_ops dir_ops = {

@@ -472,14 +472,11 @@ static void
 ext_close(dof_fs *fs)
 {
     ext_impl *x = IMPL(fs);
-    if (x == NULL)
-        return;
     tsk_fs_file_close(x->file);
     tsk_fs_close(x->tfs);
     free(x->ibuf);
     free(x->bbuf);
     free(x);
-    fs->impl = NULL;
 }
 
 static const dof_fs_ops ext_ops = {

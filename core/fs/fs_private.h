@@ -30,6 +30,7 @@ typedef struct dof_fs_ops {
     /* Optional: NULL means "scan listxattr". */
     int (*getxattr)(dof_fs *fs, dof_node node, const char *name, char **value,
                     size_t *len);
+    /* Free the backend state (called once, with fs->impl set). */
     void (*close)(dof_fs *fs);
 } dof_fs_ops;
 

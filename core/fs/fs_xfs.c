@@ -475,13 +475,10 @@ static void
 xfs_close(dof_fs *fs)
 {
     xfs_impl *x = XFS_IMPL(fs);
-    if (x == NULL)
-        return;
     free(x->ibuf);
     free(x->blk);
     free(x->ext);
     free(x);
-    fs->impl = NULL;
 }
 
 static const dof_fs_ops xfs_ops = {

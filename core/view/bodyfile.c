@@ -119,20 +119,10 @@ push_dir(walker *w, const char *path, size_t len, dof_node node,
 static int
 is_opaque_xattr(walker *w, dof_node node)
 {
-    static const char *const names[] = {"trusted.overlay.opaque",
-                                        "user.overlay.opaque"};
-    for (size_t i = 0; i < 2; i++) {
-        char *v = NULL;
-        size_t len = 0;
-        int rc = dof_fs_getxattr(w->fs, node, names[i], &v, &len);
-        int yes = rc == DOF_OK && len >= 1 && v[0] == 'y';
-        free(v);
-        if (rc != DOF_OK)
-            dof_clear_error(w->ctx);
-        if (yes)
-            return 1;
-    }
-    return 0;
+    int yes = dof_fs_overlay_opaque(w->fs, node);
+
+    dof_clear_error(w->ctx); /* "no such xattr" is no error here */
+    return yes;
 }
 
 static int

@@ -232,27 +232,6 @@ is_whiteout(const dof_ulayer *l, const dof_stat *st)
            st->rdev_minor == 0;
 }
 
-/* An overlay xattr (trusted. or user.) whose value starts with 'y'. */
-static int
-xattr_y(dof_fs *fs, dof_node node, const char *suffix)
-{
-    static const char *const pfx[] = {"trusted.overlay.", "user.overlay."};
-    char name[64];
-
-    for (size_t i = 0; i < 2; i++) {
-        char *v = NULL;
-        size_t len = 0;
-        snprintf(name, sizeof(name), "%s%s", pfx[i], suffix);
-        if (dof_fs_getxattr(fs, node, name, &v, &len) == DOF_OK) {
-            int y = len >= 1 && v[0] == 'y';
-            free(v);
-            if (y)
-                return 1;
-        }
-    }
-    return 0;
-}
-
 /* An overlay xattr's value (malloc'd), trusted. then user. */
 static int
 xattr_get(dof_fs *fs, dof_node node, const char *suffix, char **v, size_t *len)
@@ -276,7 +255,7 @@ dir_opaque(const dof_ulayer *l, dof_node node)
     if (l->aufs)
         return dof_fs_lookup(l->src.fs, node, WH_OPAQUE, sizeof(WH_OPAQUE) - 1,
                              &n) == DOF_OK;
-    return xattr_y(l->src.fs, node, "opaque");
+    return dof_fs_overlay_opaque(l->src.fs, node);
 }
 
 static void

@@ -1004,22 +1004,10 @@ walk(vlayer *w, dof_node dir, int depth)
 static int
 is_opaque(vlayer *w, const char *dir, size_t n)
 {
-    static const char *const names[] = {"trusted.overlay.opaque",
-                                        "user.overlay.opaque"};
     dof_node node;
-    if (lookup_rel(w, dir, n, &node) != DOF_OK)
-        return 0;
-    for (size_t i = 0; i < 2; i++) {
-        char *v = NULL;
-        size_t l = 0;
-        if (dof_fs_getxattr(w->fs, node, names[i], &v, &l) == DOF_OK) {
-            int y = l == 1 && v[0] == 'y';
-            free(v);
-            if (y)
-                return 1;
-        }
-    }
-    return 0;
+
+    return lookup_rel(w, dir, n, &node) == DOF_OK &&
+           dof_fs_overlay_opaque(w->fs, node);
 }
 
 static void
