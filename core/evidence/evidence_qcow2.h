@@ -6,10 +6,12 @@
  * into one process is what this reader avoids (doc/architecture.md).
  *
  *   evidence_qcow2.c      the format: header, header extensions, the
- *                         snapshot table, L1/L2 lookup, standard, zero and
+ *                         snapshot table, the L1 table.  Reads its file
+ *                         through a callback (the fuzz target feeds it
+ *                         memory).
+ *   evidence_qcow2_read.c guest reads: L1/L2 lookup, standard, zero and
  *                         deflate-compressed clusters, extended L2 entries
- *                         (subclusters).  Reads its file through a callback
- *                         (the fuzz target feeds it memory).
+ *                         (subclusters), the backing image.
  *   evidence_qcow2_img.c  the byte source: the files, the backing chain,
  *                         the TSK image served to the partition layer.
  *
@@ -121,5 +123,77 @@ int dof_qcow2_count(dof_qcow2 *q, dof_qcow2_counts *c);
  * short.  (Exposed for the fuzz target.) */
 int dof_qcow2_inflate(const unsigned char *src, size_t n, unsigned char *out,
                       size_t out_len);
+
+/* ---- internals shared by evidence_qcow2.c and evidence_qcow2_read.c ---- */
+
+#include <zlib.h>
+
+#define L1E_OFFSET 0x00fffffffffffe00ull /* bits 9..55 */
+#define L2E_OFFSET 0x00fffffffffffe00ull
+#define L2E_COMPRESSED (1ull << 62)
+#define L2E_ZERO 1ull /* v3 "reads as zeros" */
+#define INCOMPAT_DIRTY 0
+#define INCOMPAT_CORRUPT 1
+#define INCOMPAT_DATA_FILE 2
+#define INCOMPAT_COMPRESSION 3
+#define INCOMPAT_EXTL2 4
+#define EXT_END 0x00000000u
+#define EXT_BACKING_FORMAT 0xe2792acau
+#define EXT_FEATURE_NAMES 0x6803f857u
+#define EXT_CRYPTO 0x0537be77u
+#define EXT_DATA_FILE 0x44415441u
+#define SNAP_FIXED 40u
+#define SNAP_MAX_EXTRA 1024u
+#define SNAP_MAX_TABLE (64u << 20) /* QEMU's limit on the table */
+#define L2_CACHE 16u
+#define MAX_WARNINGS 32u
+#define SUBCLUSTERS 32u
+#define COUNT_MAX_L2_BYTES (256ull << 20)
+
+typedef struct l2_slot {
+    uint64_t off; /* 0: empty */
+    uint64_t used;
+    int bad;
+    unsigned char *tab;
+} l2_slot;
+
+struct dof_qcow2 {
+    dof_ctx *ctx;
+    char *name;
+    dof_qcow2_read_fn rd;
+    void *rdarg;
+    uint64_t file_size;
+    dof_qcow2_header h;
+    uint64_t cs;  /* cluster bytes */
+    uint64_t l2n; /* entries per L2 table */
+    unsigned eb;  /* bytes per L2 entry: 8, or 16 (extended) */
+    int extl2;
+    uint64_t *l1; /* the L1 table of the state read */
+    uint32_t l1n;
+    uint64_t size; /* virtual bytes of the state read */
+    char *backing_name, *backing_format;
+    dof_qcow2_backing_fn bfn;
+    void *barg;
+    uint64_t bsize;
+    dof_qcow2_snap *snaps;
+    size_t nsnaps;
+    long snap_read; /* -1: active state */
+    l2_slot l2[L2_CACHE];
+    uint64_t clock;
+    uint64_t zdesc;      /* descriptor of the cluster in zout, or 0 */
+    unsigned char *zin;  /* 2 clusters: the largest compressed extent */
+    unsigned char *zout; /* one cluster */
+    z_stream zs;
+    int zinit;
+    unsigned nwarn;
+    uint64_t last_bad_table;
+};
+
+/* Exactly len bytes of the file at off, or -1. */
+int dof_qcow2_read_exact(dof_qcow2 *q, uint64_t off, void *buf, size_t len);
+/* A damaged cluster at guest byte guest reads as zeros: say why (at most
+ * MAX_WARNINGS, then one "more" warning). */
+void dof_qcow2_warn(dof_qcow2 *q, uint64_t guest, const char *fmt, ...)
+    DOF_PRINTF(3, 4);
 
 #endif /* DOF_EVIDENCE_QCOW2_H */
