@@ -185,16 +185,24 @@ read_subclusters(dof_qcow2 *q, uint64_t guest0, uint64_t host, uint64_t bm,
         uint64_t in = o % sc;
         size_t k = sc - in < n ? (size_t)(sc - in) : n;
         int alloc = (bm >> i) & 1, zero = (bm >> (32 + i)) & 1;
-        if (alloc && !zero && host != 0)
+        /* the following subclusters of the same kind: one read */
+        for (unsigned j = i + 1; j < SUBCLUSTERS && k < n; j++) {
+            if ((int)((bm >> j) & 1) != alloc ||
+                (int)((bm >> (32 + j)) & 1) != zero)
+                break;
+            k += sc < n - k ? (size_t)sc : n - k;
+        }
+        if (alloc && !zero && host != 0 && host % q->cs == 0)
             read_host(q, host + o, guest0 + o, buf, k);
         else if (zero || alloc) /* alloc without a host cluster: damaged */
             memset(buf, 0, k);
         else if (read_backing(q, guest0 + o, buf, k) != 0)
             return -1;
-        if (alloc && !zero && host == 0)
+        if (alloc && !zero && (host == 0 || host % q->cs != 0))
             dof_qcow2_warn(q, guest0 + o,
-                           "a subcluster is marked allocated but the "
-                           "entry has no host cluster");
+                           "a subcluster is marked allocated but the entry "
+                           "has no valid host cluster (%llu)",
+                           (unsigned long long)host);
         buf += k;
         o += k;
         n -= k;
@@ -287,6 +295,10 @@ dof_qcow2_count(dof_qcow2 *q, dof_qcow2_counts *c)
         uint64_t cnt = nclusters - first < q->l2n ? nclusters - first : q->l2n;
         uint64_t l2off = l1i < q->l1n ? q->l1[l1i] & L1E_OFFSET : 0;
         const unsigned char *tab;
+        if (l1i >= q->l1n) { /* past the L1 table: the rest is unallocated */
+            c->unallocated += nclusters - first;
+            break;
+        }
         if (l2off == 0) {
             c->unallocated += cnt;
             continue;
