@@ -983,6 +983,8 @@ typedef struct dof_ingest_opts {
     const char *command_line; /* provenance, or NULL */
     dof_progress_fn progress; /* or NULL */
     void *progress_arg;
+    const char *backing;  /* qcow2: dof_evidence_opts.backing, or NULL */
+    const char *snapshot; /* qcow2: dof_evidence_opts.snapshot, or NULL */
 } dof_ingest_opts;
 
 /* modules NULL, offset -1, everything else zero. */

@@ -202,7 +202,8 @@ static const cli_copt o_ingest[] = {
     {CLI_O_DB, NULL},           {CLI_O_MODULES, NULL},
     {CLI_O_LIST_MODULES, NULL}, {CLI_O_HASH, NULL},
     {CLI_O_HASH_FILES, NULL},   {CLI_O_DOCKER_ROOT, NULL},
-    {CLI_O_OFFSET, NULL},       END};
+    {CLI_O_OFFSET, NULL},       {CLI_O_BACKING, NULL},
+    {CLI_O_SNAPSHOT, NULL},     END};
 static const cli_copt o_batch[] = {
     {CLI_O_DB, NULL},
     {CLI_O_JOBS, NULL},
