@@ -32,7 +32,7 @@ dof_qcow2_warn(dof_qcow2 *q, uint64_t guest, const char *fmt, ...)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     dof_warn(q->ctx, DOF_ERR_FORMAT, q->name,
-             "qcow2: the cluster at guest byte %llu reads as zeros: %s",
+             "qcow2: guest bytes from %llu read as zeros: %s",
              (unsigned long long)guest, msg);
 }
 

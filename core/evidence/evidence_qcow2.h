@@ -187,11 +187,12 @@ struct dof_qcow2 {
     int zinit;
     unsigned nwarn;
     uint64_t last_bad_table;
+    int told_cut; /* the "file is cut short" warning was given */
 };
 
 /* Exactly len bytes of the file at off, or -1. */
 int dof_qcow2_read_exact(dof_qcow2 *q, uint64_t off, void *buf, size_t len);
-/* A damaged cluster at guest byte guest reads as zeros: say why (at most
+/* Damaged data from guest byte guest reads as zeros: say why (at most
  * MAX_WARNINGS, then one "more" warning). */
 void dof_qcow2_warn(dof_qcow2 *q, uint64_t guest, const char *fmt, ...)
     DOF_PRINTF(3, 4);

@@ -111,12 +111,20 @@ read_host(dof_qcow2 *q, uint64_t host, uint64_t guest, unsigned char *buf,
     }
     if (n < 0)
         n = 0;
-    if ((size_t)n < len) {
-        memset(buf + n, 0, len - (size_t)n);
-        dof_qcow2_warn(q, guest,
-                       "its data at file byte %llu lies past the end of the "
-                       "file or cannot be read",
+    if ((size_t)n == len)
+        return;
+    memset(buf + n, 0, len - (size_t)n);
+    if (host + (uint64_t)n < q->file_size)
+        dof_qcow2_warn(q, guest, "its data at file byte %llu cannot be read",
                        (unsigned long long)(host + (uint64_t)n));
+    else if (!q->told_cut) { /* a cut file: said once, not per cluster */
+        q->told_cut = 1;
+        dof_warn(q->ctx, DOF_ERR_FORMAT, q->name,
+                 "qcow2: the file is cut short (%llu bytes): data stored past "
+                 "its end reads as zeros (first at guest byte %llu, file "
+                 "byte %llu)",
+                 (unsigned long long)q->file_size, (unsigned long long)guest,
+                 (unsigned long long)(host + (uint64_t)n));
     }
 }
 
