@@ -142,6 +142,10 @@ layer_open(qcow2_img *e, unsigned i, const char *path, const char *fmt,
         return dof_set_error(e->ctx, DOF_ERR_EVIDENCE, "cannot open %s: %s",
                              path, strerror(errno));
     }
+    if (S_ISDIR(sb.st_mode))
+        return dof_set_error(e->ctx, DOF_ERR_EVIDENCE,
+                             "%s: its qcow2 backing file %s is a directory",
+                             named_by ? named_by : path, path);
     for (unsigned k = 0; k < i; k++)
         if (e->layer[k].dev == sb.st_dev && e->layer[k].ino == sb.st_ino)
             return dof_set_error(e->ctx, DOF_ERR_LOOP,
