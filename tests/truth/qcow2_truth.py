@@ -198,6 +198,23 @@ if hdr[boff:boff + blen] == b"base.qcow2":
          "backing chain naming itself: qemu-img refuses, dof exit 3 (%d)" % rc,
          err)
 
+# a qcow2 cut short (an interrupted copy): qemu-img check finds the data
+# past the end; qemu-img convert reads it as zeros, and so does dof, with
+# one warning naming the cut (exit 1)
+plain = corpus.converted(VARIANT, "qcow2")
+cut = os.path.join(lone, "cut.qcow2")
+with open(plain, "rb") as f, open(cut, "wb") as g:
+    g.write(f.read(os.path.getsize(plain) // 2))
+qrc = subprocess.run(["qemu-img", "check", cut], stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL).returncode
+rc, got, err = read_sha(cut)
+t.ok(qrc != 0 and rc == 0 and got == corpus.sha256(oracle_raw(cut, cut + ".raw")),
+     "qcow2 cut in half: qemu-img check fails; bytes equal qemu's raw", err)
+rc, out, err = corpus.dof("list-containers", cut)
+t.ok(rc == 1 and err.count("cut short") == 1,
+     "qcow2 cut in half: dof warns once about the cut, exit %d" % rc,
+     err[-600:])
+
 # ---- extended L2 entries (subclusters): overlay written in part ----
 ext = os.path.join(d, "ext.qcow2")
 if not os.path.exists(ext):
