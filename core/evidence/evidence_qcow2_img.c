@@ -293,14 +293,6 @@ qcow2_tsk_close(TSK_IMG_INFO *img)
     free(e);
 }
 
-static void
-qcow2_imgstat(TSK_IMG_INFO *img, FILE *f)
-{
-    fprintf(f, "IMAGE FILE INFORMATION\n");
-    fprintf(f, "Image Type: qcow2 (read by dof)\n");
-    fprintf(f, "Size in bytes: %lld\n", (long long)img->size);
-}
-
 TSK_IMG_INFO *
 dof_evidence_qcow2_open(dof_ctx *ctx, const char *path, const char *backing,
                         const char *snapshot)
@@ -335,13 +327,11 @@ dof_evidence_qcow2_open(dof_ctx *ctx, const char *path, const char *backing,
                       path);
         goto fail;
     }
-    img =
-        tsk_img_open_external(e, (TSK_OFF_T)e->layer[0].size, 512,
-                              qcow2_tsk_read, qcow2_tsk_close, qcow2_imgstat);
+    img = tsk_img_open_external(e, (TSK_OFF_T)e->layer[0].size, 512,
+                                qcow2_tsk_read, qcow2_tsk_close,
+                                dof_evidence_imgstat);
     if (img == NULL) {
-        char what[4096];
-        snprintf(what, sizeof(what), "%s: cannot open the image", path);
-        dof_set_tsk_error(ctx, DOF_ERR_EVIDENCE, what);
+        dof_evidence_img_fail(ctx, path);
         goto fail;
     }
     return img;
