@@ -182,6 +182,38 @@ DOF_API char *dof_name_encode(const char *raw, size_t len, const char *also);
 typedef struct dof_evidence dof_evidence;
 typedef struct dof_fs dof_fs;
 
+/* An LVM2 logical volume's segment (dof_lvm_volume.segments). */
+typedef struct dof_lvm_segment {
+    uint64_t start_extent, extent_count; /* in the LV */
+    const char *type;  /* as in the metadata: "striped", "mirror", "raid1",
+                          "thin", "snapshot", ... */
+    uint64_t stripes;  /* stripe count (1: linear) */
+    const char *pv;    /* first stripe's PV as the metadata names it
+                          ("pv0"), or NULL */
+    const char *pv_address;   /* the partition holding it, NULL if missing */
+    uint64_t pv_start_extent; /* first extent on that PV */
+    uint64_t offset_bytes;    /* byte offset of that extent in the image,
+                                 0 if unknown */
+} dof_lvm_segment;
+
+/* What an LVM2 logical volume is (dof_partition.lvm). */
+typedef struct dof_lvm_volume {
+    const char *vg, *vg_id;
+    const char *lv, *lv_id;
+    /* "linear" (read), or what it is and dof does not read: "striped",
+     * "mirror", "raid1", "thin", "thin-pool", "cache", "snapshot",
+     * "hidden", "missing-pv", ... */
+    const char *type;
+    int readable;
+    uint64_t extent_size_bytes;
+    uint64_t seqno; /* of the VG metadata read (the newest valid one) */
+    /* older metadata texts still in the PVs' ring buffers, newest first */
+    const uint64_t *older_seqnos;
+    size_t nolder_seqnos;
+    const dof_lvm_segment *segments;
+    size_t nsegments;
+} dof_lvm_volume;
+
 /* One partition of the evidence: a partition-table entry, or the whole
  * image when there is no partition table, or the directory of a
  * directory evidence.  ("Volume" in dof's own words means an engine's
@@ -192,7 +224,8 @@ typedef struct dof_partition {
      * database): "p2" for the 2nd partition as Linux numbers it
      * (/dev/sda2; DOS logical partitions from p5), "0" for a bare
      * filesystem at the start of the image or at -o SECTORS, "dir" for a
-     * directory evidence.  Later: "p2/lvm:vg/lv" for a logical volume. */
+     * directory evidence, "p2/lvm:vg/lv" for LVM2 logical volume lv of
+     * volume group vg (p2: the PV partition holding its first extent). */
     const char *address;
     uint64_t offset_bytes; /* byte offset in the image */
     uint64_t length_bytes; /* 0 if unknown */
@@ -201,6 +234,9 @@ typedef struct dof_partition {
                               "swap", "dir", "unknown" */
     const char *note;      /* why it is not readable, or NULL */
     dof_fs *fs;            /* opened filesystem, or NULL */
+    /* An LVM2 logical volume: what it is (offset_bytes is then its first
+     * extent's, length_bytes its size); NULL for other volumes. */
+    const dof_lvm_volume *lvm;
 } dof_partition;
 
 /* How to open evidence (dof_evidence_opts_init() first). */

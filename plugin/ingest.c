@@ -849,3 +849,81 @@ ing_bind_fields(sqlite3_stmt *st, int k, const dof_field *t, const void *rec)
     }
     return k;
 }
+
+int
+ing_insert_kv(dof_ing *ing, const char *sql, int64_t key, const dof_kv *kv,
+              size_t n)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    for (size_t i = 0; i < n; i++) {
+        if ((st = ing_stmt(ing, sql)) == NULL)
+            return DOF_ERR_DB;
+        ing_bind_i64(st, 1, ing->eid);
+        ing_bind_i64(st, 2, key);
+        ing_bind_text(st, 3, kv[i].key);
+        ing_bind_text(st, 4, kv[i].value);
+        if ((rc = ing_step(ing, st)) != DOF_OK)
+            return rc;
+    }
+    return DOF_OK;
+}
+
+int
+ing_insert_endpoints(dof_ing *ing, int of_network, int64_t key,
+                     const dof_endpoint *e, size_t n)
+{
+    static char sql_c[512], sql_n[512];
+    const char *sql =
+        of_network ? ing_fields_insert(sql_n, sizeof(sql_n), "endpoints",
+                                       "evidence_id, network_key", 2,
+                                       dof_endpoint_fields, NULL, 0)
+                   : ing_fields_insert(sql_c, sizeof(sql_c), "endpoints",
+                                       "evidence_id, container_key", 2,
+                                       dof_endpoint_fields, NULL, 0);
+    sqlite3_stmt *st;
+    int rc;
+
+    for (size_t i = 0; i < n; i++) {
+        if (sql == NULL || (st = ing_stmt(ing, sql)) == NULL)
+            return DOF_ERR_DB;
+        ing_bind_i64(st, 1, ing->eid);
+        ing_bind_i64(st, 2, key);
+        ing_bind_fields(st, 3, dof_endpoint_fields, &e[i]);
+        if ((rc = ing_step(ing, st)) != DOF_OK)
+            return rc;
+    }
+    return DOF_OK;
+}
+
+sqlite3_stmt *
+ing_record_stmt(dof_ing *ing, char *buf, size_t cap, const char *table,
+                const char *pre, int64_t key, size_t root, const dof_field *t,
+                const void *rec, const char *post, int npost, int *k)
+{
+    const char *sql =
+        ing_fields_insert(buf, cap, table, pre, 3, t, post, npost);
+    sqlite3_stmt *st = sql ? ing_stmt(ing, sql) : NULL;
+
+    if (st == NULL)
+        return NULL;
+    ing_bind_i64(st, 1, ing->eid);
+    ing_bind_i64(st, 2, key);
+    ing_bind_i64(st, 3, (int64_t)root);
+    *k = ing_bind_fields(st, 4, t, rec);
+    return st;
+}
+
+int
+ing_record_step(dof_ing *ing, sqlite3_stmt *st, const char *table, int k)
+{
+    if (k - 1 != sqlite3_bind_parameter_count(st)) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return dof_set_error(ing->ctx, DOF_ERR_DB,
+                             "%s: %d values for %d columns", table, k - 1,
+                             sqlite3_bind_parameter_count(st));
+    }
+    return ing_step(ing, st);
+}

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 /* The columns come from dof_container_fields (include/dof_fields.h). */
-static char sql_c[4096], sql_mount[512], sql_port[512], sql_ep[512];
+static char sql_c[4096], sql_mount[512], sql_port[512];
 static const char SQL_ENV[] =
     "INSERT INTO container_env (evidence_id, container_key, position, name, "
     "value) VALUES (?1, ?2, ?3, ?4, ?5)";
@@ -81,58 +81,27 @@ children(dof_ing *ing, int64_t key, const dof_container *c)
         if ((rc = ing_step(ing, st)) != DOF_OK)
             return rc;
     }
-    for (size_t i = 0; i < c->nlabels; i++) {
-        if ((st = ing_stmt(ing, SQL_LABEL)) == NULL)
-            return DOF_ERR_DB;
-        ing_bind_i64(st, 1, ing->eid);
-        ing_bind_i64(st, 2, key);
-        ing_bind_text(st, 3, c->labels[i].key);
-        ing_bind_text(st, 4, c->labels[i].value);
-        if ((rc = ing_step(ing, st)) != DOF_OK)
-            return rc;
-    }
-    for (size_t i = 0; i < c->nendpoints; i++) {
-        const char *sql = ing_fields_insert(
-            sql_ep, sizeof(sql_ep), "endpoints", "evidence_id, container_key",
-            2, dof_endpoint_fields, NULL, 0);
-        if (sql == NULL || (st = ing_stmt(ing, sql)) == NULL)
-            return DOF_ERR_DB;
-        ing_bind_i64(st, 1, ing->eid);
-        ing_bind_i64(st, 2, key);
-        ing_bind_fields(st, 3, dof_endpoint_fields, &c->endpoints[i]);
-        if ((rc = ing_step(ing, st)) != DOF_OK)
-            return rc;
-    }
-    return DOF_OK;
+    if ((rc = ing_insert_kv(ing, SQL_LABEL, key, c->labels, c->nlabels)) !=
+        DOF_OK)
+        return rc;
+    return ing_insert_endpoints(ing, 0, key, c->endpoints, c->nendpoints);
 }
 
 static int
 one(dof_ing *ing, size_t r, const dof_store *rt, const void *rec)
 {
     const dof_container *c = rec;
-    const char *sql = ing_fields_insert(sql_c, sizeof(sql_c), "containers",
-                                        "evidence_id, container_key, root_key",
-                                        3, dof_container_fields, NULL, 0);
-    sqlite3_stmt *st = sql ? ing_stmt(ing, sql) : NULL;
     int64_t key = ing_container_key(ing, r, c);
-    int k = 1;
+    int k, rc;
+    sqlite3_stmt *st =
+        ing_record_stmt(ing, sql_c, sizeof(sql_c), "containers",
+                        "evidence_id, container_key, root_key", key, r,
+                        dof_container_fields, c, NULL, 0, &k);
 
     (void)rt;
     if (st == NULL)
         return DOF_ERR_DB;
-    ing_bind_i64(st, k++, ing->eid);
-    ing_bind_i64(st, k++, key);
-    ing_bind_i64(st, k++, (int64_t)r);
-    k = ing_bind_fields(st, k, dof_container_fields, c);
-    if (k - 1 != sqlite3_bind_parameter_count(st)) {
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-        return dof_set_error(ing->ctx, DOF_ERR_DB,
-                             "containers: %d values for %d columns", k - 1,
-                             sqlite3_bind_parameter_count(st));
-    }
-    int rc = ing_step(ing, st);
-    if (rc == DOF_OK)
+    if ((rc = ing_record_step(ing, st, "containers", k)) == DOF_OK)
         rc = children(ing, key, c);
     return rc;
 }

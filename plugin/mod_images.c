@@ -43,41 +43,23 @@ static int
 one(dof_ing *ing, size_t r, const dof_store *rt, const void *rec)
 {
     const dof_image *img = rec;
-    const char *sql = ing_fields_insert(sql_i, sizeof(sql_i), "images",
-                                        "evidence_id, image_key, root_key", 3,
-                                        dof_image_fields, "inode", 1);
-    sqlite3_stmt *st = sql ? ing_stmt(ing, sql) : NULL;
     int64_t key = ing_image_key(ing, r, img);
-    int k = 1, rc;
+    int k, rc;
+    sqlite3_stmt *st =
+        ing_record_stmt(ing, sql_i, sizeof(sql_i), "images",
+                        "evidence_id, image_key, root_key", key, r,
+                        dof_image_fields, img, "inode", 1, &k);
 
     if (st == NULL)
         return DOF_ERR_DB;
-    ing_bind_i64(st, k++, ing->eid);
-    ing_bind_i64(st, k++, key);
-    ing_bind_i64(st, k++, (int64_t)r);
-    k = ing_bind_fields(st, k, dof_image_fields, img);
     ing_bind_i64(st, k++, (int64_t)ing_path_inode(rt->fs, img->config_path));
-    if (k - 1 != sqlite3_bind_parameter_count(st)) {
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-        return dof_set_error(ing->ctx, DOF_ERR_DB,
-                             "images: %d values for %d columns", k - 1,
-                             sqlite3_bind_parameter_count(st));
-    }
-    if ((rc = ing_step(ing, st)) != DOF_OK ||
+    if ((rc = ing_record_step(ing, st, "images", k)) != DOF_OK ||
         (rc = tags(ing, key, "tag", img->tags, img->ntags)) != DOF_OK ||
         (rc = tags(ing, key, "digest", img->digests, img->ndigests)) != DOF_OK)
         return rc;
-    for (size_t i = 0; i < img->nlabels; i++) {
-        if ((st = ing_stmt(ing, SQL_LABEL)) == NULL)
-            return DOF_ERR_DB;
-        ing_bind_i64(st, 1, ing->eid);
-        ing_bind_i64(st, 2, key);
-        ing_bind_text(st, 3, img->labels[i].key);
-        ing_bind_text(st, 4, img->labels[i].value);
-        if ((rc = ing_step(ing, st)) != DOF_OK)
-            return rc;
-    }
+    if ((rc = ing_insert_kv(ing, SQL_LABEL, key, img->labels, img->nlabels)) !=
+        DOF_OK)
+        return rc;
     for (size_t i = 0; i < img->nhistory; i++) {
         const dof_history *h = &img->history[i];
         if ((st = ing_stmt(ing, SQL_HIST)) == NULL)

@@ -11,21 +11,18 @@ static int
 one(dof_ing *ing, size_t r, const dof_store *rt, const void *rec)
 {
     const dof_docker_volume *v = rec;
-    const char *sql = ing_fields_insert(sql_v, sizeof(sql_v), "volumes_docker",
-                                        "evidence_id, volume_key, root_key", 3,
-                                        dof_volume_fields, "inode, path", 2);
-    sqlite3_stmt *st = sql ? ing_stmt(ing, sql) : NULL;
-    int k = 1;
+    int k;
+    sqlite3_stmt *st =
+        ing_record_stmt(ing, sql_v, sizeof(sql_v), "volumes_docker",
+                        "evidence_id, volume_key, root_key",
+                        ing->vkey_base[r] + (int64_t)(v - rt->volumes), r,
+                        dof_volume_fields, v, "inode, path", 2, &k);
 
     if (st == NULL)
         return DOF_ERR_DB;
-    ing_bind_i64(st, k++, ing->eid);
-    ing_bind_i64(st, k++, ing->vkey_base[r] + (int64_t)(v - rt->volumes));
-    ing_bind_i64(st, k++, (int64_t)r);
-    k = ing_bind_fields(st, k, dof_volume_fields, v);
     ing_bind_i64(st, k++, (int64_t)ing_path_inode(rt->fs, v->data_path));
     ing_bind_text(st, k++, v->data_path);
-    return ing_step(ing, st);
+    return ing_record_step(ing, st, "volumes_docker", k);
 }
 
 static int

@@ -79,6 +79,22 @@ void ing_bind_text_take(sqlite3_stmt *st, int i, char *s);
  * with npre + npost leading/trailing columns the caller binds, written
  * once into buf (our own names only; no value is ever put in SQL text).
  * buf[0] != 0 means done.  NULL if cap is too small. */
+/* The INSERT of one record of t into table, its columns pre (three:
+ * "evidence_id, <key>, root_key"), t's, then post (npost of them), from
+ * the statement cache in buf: binds the first three and t's values; *k
+ * is the next parameter.  NULL when it cannot be prepared. */
+sqlite3_stmt *ing_record_stmt(dof_ing *ing, char *buf, size_t cap,
+                              const char *table, const char *pre, int64_t key,
+                              size_t root, const dof_field *t, const void *rec,
+                              const char *post, int npost, int *k);
+/* Step st after checking that k - 1 values were bound, one per column. */
+int ing_record_step(dof_ing *ing, sqlite3_stmt *st, const char *table, int k);
+/* Rows (evidence_id, key, k, v) through sql (?1..?4), one per pair. */
+int ing_insert_kv(dof_ing *ing, const char *sql, int64_t key, const dof_kv *kv,
+                  size_t n);
+/* The endpoints rows of a container (of_network 0) or a network. */
+int ing_insert_endpoints(dof_ing *ing, int of_network, int64_t key,
+                         const dof_endpoint *e, size_t n);
 const char *ing_fields_insert(char *buf, size_t cap, const char *table,
                               const char *pre, int npre, const dof_field *t,
                               const char *post, int npost);

@@ -32,8 +32,8 @@ static const cli_optdef optdefs[CLI_NOPTS] = {
                       "open one filesystem at this offset (512-byte\n"
                       "sectors) instead of detecting the volumes"},
     [CLI_O_VOLUME] = {"volume", 0, "ADDRESS", NULL,
-                      "only this partition of the evidence (p2, 0, dir:\n"
-                      "as dof status lists them)"},
+                      "only this volume of the evidence (p2, 0, dir,\n"
+                      "p2/lvm:VG/LV: as dof status lists them)"},
     [CLI_O_BACKING] = {"backing", 0, "PATH", NULL,
                        "qcow2 overlay: its backing file (default: the\n"
                        "file its header names, next to the image)"},

@@ -16,7 +16,7 @@ what=${1:-demo}
 PKGS="build-essential autoconf automake libtool pkg-config
  libtsk-dev sleuthkit libewf-dev ewf-tools libjson-c-dev libsqlite3-dev sqlite3
  zlib1g-dev nettle-dev libfuse3-dev fuse3 python3 xz-utils e2fsprogs gdisk fdisk
- qemu-utils attr valgrind clang clang-format strace parallel gcovr xfsprogs
+ qemu-utils attr valgrind clang clang-format strace parallel gcovr xfsprogs lvm2
  python3-dev jython libxerial-sqlite-jdbc-java slurm-wlm munge"
 
 install_deps() {

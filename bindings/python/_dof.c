@@ -335,6 +335,70 @@ fail:
     return NULL;
 }
 
+/* volumes()[].lvm: as status.evidence.volumes[].lvm in JSON, or None. */
+static PyObject *
+lvm_dict(const dof_lvm_volume *l)
+{
+    PyObject *d, *old, *segs;
+
+    if (l == NULL)
+        Py_RETURN_NONE;
+    if ((d = PyDict_New()) == NULL)
+        return NULL;
+    S("vg", py_str(l->vg));
+    S("vg_id", py_str(l->vg_id));
+    S("lv", py_str(l->lv));
+    S("lv_id", py_str(l->lv_id));
+    S("type", py_str(l->type));
+    S("readable", PyBool_FromLong(l->readable));
+    S("extent_size_bytes", py_u64(l->extent_size_bytes));
+    S("metadata_seqno", py_u64(l->seqno));
+    if ((old = PyList_New(0)) == NULL)
+        goto fail;
+    for (size_t i = 0; i < l->nolder_seqnos; i++) {
+        PyObject *x = py_u64(l->older_seqnos[i]);
+        if (x == NULL || PyList_Append(old, x) < 0) {
+            Py_XDECREF(x);
+            Py_DECREF(old);
+            goto fail;
+        }
+        Py_DECREF(x);
+    }
+    S("older_metadata_seqnos", old);
+    if ((segs = PyList_New(0)) == NULL)
+        goto fail;
+    for (size_t i = 0; i < l->nsegments; i++) {
+        const dof_lvm_segment *g = &l->segments[i];
+        PyObject *sd = PyDict_New(), *keep = d;
+        int bad;
+        if (sd == NULL) {
+            Py_DECREF(segs);
+            goto fail;
+        }
+        d = sd;
+        bad = put(d, "start_extent", py_u64(g->start_extent)) ||
+              put(d, "extent_count", py_u64(g->extent_count)) ||
+              put(d, "type", py_str(g->type)) ||
+              put(d, "stripes", py_u64(g->stripes)) ||
+              put(d, "pv", py_str(g->pv)) ||
+              put(d, "pv_address", py_str(g->pv_address)) ||
+              put(d, "pv_start_extent", py_u64(g->pv_start_extent)) ||
+              put(d, "offset_bytes", py_u64(g->offset_bytes));
+        d = keep;
+        if (bad || PyList_Append(segs, sd) < 0) {
+            Py_DECREF(sd);
+            Py_DECREF(segs);
+            goto fail;
+        }
+        Py_DECREF(sd);
+    }
+    S("segments", segs);
+    return d;
+fail:
+    Py_DECREF(d);
+    return NULL;
+}
+
 static PyObject *
 volume_part_dict(const void *p)
 {
@@ -351,6 +415,7 @@ volume_part_dict(const void *p)
     S("signature", py_str(v->signature));
     S("filesystem", py_str(v->fs ? dof_fs_type_name(v->fs) : NULL));
     S("note", py_str(v->note));
+    S("lvm", lvm_dict(v->lvm));
     return d;
 fail:
     Py_DECREF(d);

@@ -5,7 +5,7 @@
  * 0, dir); every allocated one is listed with the filesystem found on it
  * or a note saying why it cannot be read; nothing is dropped silently.
  */
-#include "evidence/evidence_private.h"
+#include "evidence/evidence_lvm.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -32,9 +32,9 @@ unique_address(dof_evidence *ev, const char *addr, uint64_t off)
     return addr;
 }
 
-/* Probe the filesystem at off (at most len bytes of it) in the table. */
+/* Probe the filesystem at off of img (at most len bytes of it). */
 static void
-probe(dof_evidence *ev, uint64_t off, uint64_t len, dof_fs_probe_result *r)
+probe(TSK_IMG_INFO *img, uint64_t off, uint64_t len, dof_fs_probe_result *r)
 {
     size_t n = DOF_FS_PROBE_BYTES;
     unsigned char *b;
@@ -42,7 +42,7 @@ probe(dof_evidence *ev, uint64_t off, uint64_t len, dof_fs_probe_result *r)
     if (len > 0 && len < n)
         n = (size_t)len; /* never the next partition's bytes */
     b = malloc(DOF_FS_PROBE_BYTES);
-    if (b == NULL || dof_evidence_img_read(ev->img, off, b, n) != 0) {
+    if (b == NULL || dof_evidence_img_read(img, off, b, n) != 0) {
         dof_fs_probe(NULL, 0, r);
         r->note = b ? "unreadable (beyond the end of the image?)"
                     : "not probed: out of memory";
@@ -53,20 +53,32 @@ probe(dof_evidence *ev, uint64_t off, uint64_t len, dof_fs_probe_result *r)
     free(b);
 }
 
-int
-dof_evidence_part_add(dof_evidence *ev, uint64_t off, uint64_t len,
-                      const char *desc, const char *address)
+/*
+ * Add a volume: bytes off..off+len of img (the image, or an LV's byte
+ * source), shown at byte offset shown of the image.  With a note it is
+ * listed as not readable, without a probe.
+ */
+static int
+vol_add(dof_evidence *ev, TSK_IMG_INFO *img, uint64_t off, uint64_t len,
+        uint64_t shown, const char *desc, const char *address,
+        const dof_lvm_volume *lvm, const char *note)
 {
+    uint64_t isize = img->size > 0 ? (uint64_t)img->size : 0;
     dof_partition *v;
     dof_fs_probe_result p;
 
     if (address == NULL)
         return dof_set_error(ev->ctx, DOF_ERR_NOMEM, "out of memory");
-    if (ev->want != NULL && strcmp(ev->want, address) != 0)
+    if (ev->want != NULL && strcmp(ev->want, address) != 0) {
+        /* --volume p2/lvm:vg/lv: the PVs are needed, not listed */
+        if (lvm == NULL && strstr(ev->want, "/lvm:") != NULL &&
+            dof_evidence_lvm_pv_note(ev, off, len, address, -1) != DOF_OK)
+            return DOF_ERR_NOMEM;
         return dof_arena_push_str(ev->arena, &ev->skipped, &ev->nskipped,
                                   address) == DOF_OK
                    ? DOF_OK
                    : dof_set_error(ev->ctx, DOF_ERR_NOMEM, "out of memory");
+    }
     if ((address = unique_address(ev, address, off)) == NULL)
         return dof_set_error(ev->ctx, DOF_ERR_NOMEM, "out of memory");
 
@@ -77,12 +89,19 @@ dof_evidence_part_add(dof_evidence *ev, uint64_t off, uint64_t len,
     memset(v, 0, sizeof(*v));
     v->index = (unsigned)ev->nvols;
     v->address = address;
-    v->offset_bytes = off;
+    v->offset_bytes = shown;
     v->length_bytes = len;
+    v->lvm = lvm;
     v->desc = dof_arena_strdup(ev->arena, desc ? desc : "");
     if (v->desc == NULL)
         return dof_set_error(ev->ctx, DOF_ERR_NOMEM, "out of memory");
-    probe(ev, off, len, &p);
+    if (note != NULL) {
+        v->signature = "lvm2-lv";
+        v->note = note;
+        ev->nvols++;
+        return DOF_OK;
+    }
+    probe(img, off, len, &p);
     v->signature = p.signature;
     v->note = p.note;
     /* A volume with a recognised signature that dof cannot read is
@@ -91,18 +110,20 @@ dof_evidence_part_add(dof_evidence *ev, uint64_t off, uint64_t len,
     if (p.note != NULL && p.kind != NULL && !p.kind->quiet)
         dof_warn(ev->ctx, DOF_ERR_UNSUPPORTED, NULL,
                  "volume %s at byte offset %llu (%s): %s", address,
-                 (unsigned long long)off, p.signature, p.note);
+                 (unsigned long long)shown, p.signature, p.note);
     if (p.openable && p.fs_bytes > 0 &&
-        (ev->size < off || p.fs_bytes > ev->size - off))
+        (isize < off || p.fs_bytes > isize - off))
         dof_warn(ev->ctx, DOF_ERR_FORMAT, NULL,
                  "volume %s at byte offset %llu: the %s filesystem is %llu "
-                 "bytes but the image holds only %llu from there: the image "
-                 "is truncated, data past its end is missing",
-                 address, (unsigned long long)off, p.signature,
-                 (unsigned long long)p.fs_bytes,
-                 (unsigned long long)(ev->size > off ? ev->size - off : 0));
+                 "bytes but the %s holds only %llu from there: %s",
+                 address, (unsigned long long)shown, p.signature,
+                 (unsigned long long)p.fs_bytes, lvm ? "LV" : "image",
+                 (unsigned long long)(isize > off ? isize - off : 0),
+                 lvm ? "the filesystem is larger than its LV"
+                     : "the image is truncated, data past its end is "
+                       "missing");
     if (p.openable) {
-        int rc = p.kind->open(ev->ctx, ev->img, off, &v->fs);
+        int rc = p.kind->open(ev->ctx, img, off, &v->fs);
         if (rc == DOF_ERR_NOMEM)
             return rc;
         if (rc != DOF_OK) {
@@ -111,7 +132,7 @@ dof_evidence_part_add(dof_evidence *ev, uint64_t off, uint64_t len,
             if (v->note == NULL)
                 v->note = "cannot be opened";
             dof_warn(ev->ctx, rc, NULL, "volume %s at byte offset %llu: %s",
-                     address, (unsigned long long)off, v->note);
+                     address, (unsigned long long)shown, v->note);
             dof_clear_error(ev->ctx);
         }
         else {
@@ -119,7 +140,28 @@ dof_evidence_part_add(dof_evidence *ev, uint64_t off, uint64_t len,
         }
     }
     ev->nvols++;
+    if (lvm == NULL && p.kind != NULL && strcmp(p.kind->name, "lvm2") == 0)
+        return dof_evidence_lvm_pv_note(ev, off, len, address,
+                                        (int)ev->nvols - 1);
     return DOF_OK;
+}
+
+int
+dof_evidence_part_add(dof_evidence *ev, uint64_t off, uint64_t len,
+                      const char *desc, const char *address)
+{
+    return vol_add(ev, ev->img, off, len, off, desc, address, NULL, NULL);
+}
+
+int
+dof_evidence_lv_add(dof_evidence *ev, TSK_IMG_INFO *img, uint64_t len,
+                    uint64_t shown, const char *address,
+                    const dof_lvm_volume *lvm, const char *note)
+{
+    if (img == NULL || note != NULL)
+        return vol_add(ev, ev->img, 0, len, shown, "", address, lvm,
+                       note ? note : "not readable");
+    return vol_add(ev, img, 0, len, shown, "", address, lvm, NULL);
 }
 
 /* ---- open / close ---- */
@@ -172,6 +214,8 @@ open_partitions(dof_evidence *ev, const dof_evidence_opts *o)
     else {
         rc = dof_evidence_vs_list(ev);
     }
+    if (rc == DOF_OK)
+        rc = dof_evidence_lvm_list(ev);
     if (rc == DOF_OK && ev->want != NULL && ev->nvols == 0) {
         char have[512] = "none";
         size_t k = 0;
@@ -377,6 +421,7 @@ dof_evidence_close(dof_evidence *ev)
     for (size_t i = 0; i < ev->nvols; i++)
         dof_fs_close(ev->vols[i].fs);
     free(ev->vols);
+    dof_evidence_lvm_free(ev); /* the LVs' byte sources read ev->img */
     if (ev->img)
         tsk_img_close(ev->img);
     dof_arena_free(ev->arena);

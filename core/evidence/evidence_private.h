@@ -5,6 +5,7 @@
  *                   evidence_ewf.c (E01), evidence_mem.c (memory),
  *                   evidence_qcow2_img.c + evidence_qcow2.c (qcow2)
  *   partition table evidence_vs.c (TSK's GPT/DOS, our primary-GPT reader)
+ *   LVM2            evidence_lvm*.c (evidence_lvm.h): LVs as volumes
  *   filesystems     core/fs/fs_probe.c (the probe table)
  * evidence.c holds the object, the options and the partition list.
  */
@@ -29,6 +30,7 @@ struct dof_evidence {
     const char *want;     /* --volume: only this address, or NULL */
     const char **skipped; /* addresses passed over for `want` */
     size_t nskipped;
+    struct dof_ev_lvm *lvm; /* LVM2 PVs and LVs (evidence_lvm_vg.c) */
 };
 
 /* ---- byte sources ---- */
@@ -92,5 +94,11 @@ int dof_evidence_gpt_parse(const unsigned char *entries, size_t len,
  * it.  DOF_OK unless out of memory. */
 int dof_evidence_part_add(dof_evidence *ev, uint64_t off, uint64_t len,
                           const char *desc, const char *address);
+/* Add an LVM2 logical volume of len bytes read through img, shown at
+ * byte offset shown of the image; with a note (or img NULL) it is listed
+ * as not readable.  DOF_OK unless out of memory. */
+int dof_evidence_lv_add(dof_evidence *ev, TSK_IMG_INFO *img, uint64_t len,
+                        uint64_t shown, const char *address,
+                        const dof_lvm_volume *lvm, const char *note);
 
 #endif /* DOF_EVIDENCE_PRIVATE_H */

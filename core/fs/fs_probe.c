@@ -110,7 +110,10 @@ static const dof_fs_kind kinds[] = {
     {"xfs", probe_xfs, dof_fs_xfs_open, NULL, 0},
     {"luks", probe_luks, NULL,
      "LUKS encrypted volume, cannot be read without its key", 0},
-    {"lvm2", probe_lvm2, NULL, "LVM2 physical volume, not supported yet", 0},
+    /* quiet: core/evidence/evidence_lvm*.c reads it and reports */
+    {"lvm2", probe_lvm2, NULL,
+     "LVM2 physical volume (its logical volumes are listed on their own)",
+     1},
     {"swap", probe_swap, NULL, "swap space, no filesystem", 1},
     {"btrfs", probe_btrfs, NULL, "btrfs filesystem, not supported yet", 0},
     {"ntfs", probe_ntfs, NULL, "NTFS filesystem, not read by dof", 1},

@@ -40,6 +40,49 @@ intermediate(const dof_store *r)
     return n;
 }
 
+/* status.evidence.volumes[].lvm: an LVM2 logical volume, or null. */
+static json_object *
+lvm_json(const dof_lvm_volume *l)
+{
+    json_object *o, *a, *seqs;
+
+    if (l == NULL || (o = json_object_new_object()) == NULL)
+        return NULL;
+    json_object_object_add(o, "vg", dof_rj_str(l->vg));
+    json_object_object_add(o, "vg_id", dof_rj_str(l->vg_id));
+    json_object_object_add(o, "lv", dof_rj_str(l->lv));
+    json_object_object_add(o, "lv_id", dof_rj_str(l->lv_id));
+    json_object_object_add(o, "type", dof_rj_str(l->type));
+    json_object_object_add(o, "readable",
+                           json_object_new_boolean(l->readable));
+    json_object_object_add(o, "extent_size_bytes",
+                           dof_rj_u64(l->extent_size_bytes));
+    json_object_object_add(o, "metadata_seqno", dof_rj_u64(l->seqno));
+    seqs = json_object_new_array();
+    for (size_t i = 0; seqs && i < l->nolder_seqnos; i++)
+        json_object_array_add(seqs, dof_rj_u64(l->older_seqnos[i]));
+    json_object_object_add(o, "older_metadata_seqnos", seqs);
+    a = json_object_new_array();
+    for (size_t i = 0; a && i < l->nsegments; i++) {
+        const dof_lvm_segment *g = &l->segments[i];
+        json_object *s = json_object_new_object();
+        if (s == NULL)
+            break;
+        json_object_object_add(s, "start_extent", dof_rj_u64(g->start_extent));
+        json_object_object_add(s, "extent_count", dof_rj_u64(g->extent_count));
+        json_object_object_add(s, "type", dof_rj_str(g->type));
+        json_object_object_add(s, "stripes", dof_rj_u64(g->stripes));
+        json_object_object_add(s, "pv", dof_rj_str(g->pv));
+        json_object_object_add(s, "pv_address", dof_rj_str(g->pv_address));
+        json_object_object_add(s, "pv_start_extent",
+                               dof_rj_u64(g->pv_start_extent));
+        json_object_object_add(s, "offset_bytes", dof_rj_u64(g->offset_bytes));
+        json_object_array_add(a, s);
+    }
+    json_object_object_add(o, "segments", a);
+    return o;
+}
+
 static json_object *
 volume_json(const dof_partition *v)
 {
@@ -56,6 +99,7 @@ volume_json(const dof_partition *v)
     json_object_object_add(o, "filesystem",
                            v->fs ? dof_rj_str(dof_fs_type_name(v->fs)) : NULL);
     json_object_object_add(o, "note", dof_rj_str(v->note));
+    json_object_object_add(o, "lvm", lvm_json(v->lvm));
     return o;
 }
 
@@ -252,6 +296,23 @@ status_text(FILE *f, const dof_evidence *ev, const dof_host *host,
             dof_rt_put(f, v->note);
         }
         fputc('\n', f);
+        if (v->lvm) {
+            fputs("  LVM2: VG ", f);
+            dof_rt_put(f, v->lvm->vg);
+            fputs(", LV ", f);
+            dof_rt_put(f, v->lvm->lv);
+            fputs(", ", f);
+            dof_rt_put(f, v->lvm->type);
+            fprintf(f, ", %llu bytes in %zu segment%s, metadata seqno %llu",
+                    (unsigned long long)v->length_bytes, v->lvm->nsegments,
+                    v->lvm->nsegments == 1 ? "" : "s",
+                    (unsigned long long)v->lvm->seqno);
+            if (v->lvm->nolder_seqnos > 0)
+                fprintf(f, " (%zu older in the metadata area, newest %llu)",
+                        v->lvm->nolder_seqnos,
+                        (unsigned long long)v->lvm->older_seqnos[0]);
+            fputc('\n', f);
+        }
     }
     for (size_t r = 0; r < nroots; r++) {
         const dof_store *rt = dof_host_store(host, r);

@@ -241,6 +241,8 @@ dof_docker_volumes_link(dof_storeb *rb)
 
     /* every container that mounts a named volume, created and stopped
      * ones included, in the store's container order */
+    if (r->nvolumes == 0)
+        return DOF_OK;
     for (size_t i = 0; i < r->ncontainers; i++) {
         const dof_container *c = &r->containers[i];
         for (size_t m = 0; m < c->nmounts; m++) {
