@@ -249,9 +249,17 @@ typedef struct dof_evidence_opts {
      * address the evidence does not have is DOF_ERR_ARG, and the message
      * lists the addresses it has. */
     const char *volume;
+    /* qcow2 overlays: the backing file to use instead of the one the
+     * header names (found next to the image).  NULL (default): the
+     * header's.  DOF_ERR_ARG on evidence that has no backing file. */
+    const char *backing;
+    /* qcow2: read this internal snapshot (name or id) instead of the
+     * active state.  DOF_ERR_ARG if the image has no such snapshot (the
+     * message lists them) or is not qcow2. */
+    const char *snapshot;
 } dof_evidence_opts;
 
-/* offset_sectors = -1, volume = NULL. */
+/* offset_sectors = -1, volume = NULL, backing = NULL, snapshot = NULL. */
 DOF_API void dof_evidence_opts_init(dof_evidence_opts *o);
 /* Open one evidence item read-only: an image file (first segment of
  * split/E01), or a directory (a mounted or extracted host root).
@@ -264,7 +272,7 @@ DOF_API int dof_evidence_open(dof_ctx *ctx, const char *path,
                               int64_t offset_sectors, dof_evidence **out);
 DOF_API void dof_evidence_close(dof_evidence *ev);
 DOF_API const char *dof_evidence_path(const dof_evidence *ev);
-/* "raw", "split", "ewf", "vmdk", "vhd", "dir" ... */
+/* "raw", "split", "ewf", "vmdk", "vhd", "qcow2", "dir" ... */
 DOF_API const char *dof_evidence_format(const dof_evidence *ev);
 /* "gpt", "dos", "none", "dir" */
 DOF_API const char *dof_evidence_vs_type(const dof_evidence *ev);
@@ -278,6 +286,47 @@ dof_evidence_partition_find(const dof_evidence *ev, const char *address);
 /* Hashes stored in an E01 header (hex), or NULL. */
 DOF_API const char *dof_evidence_stored_md5(const dof_evidence *ev);
 DOF_API const char *dof_evidence_stored_sha1(const dof_evidence *ev);
+/* One internal snapshot of a qcow2 image (as qemu-img snapshot -l). */
+typedef struct dof_qcow2_snapshot {
+    const char *id;
+    const char *name;
+    int64_t date;           /* ns UTC */
+    uint64_t vm_clock_ns;   /* guest run time when it was taken */
+    uint64_t vm_state_size; /* bytes of saved VM state ("VM SIZE") */
+    uint64_t disk_size;     /* virtual disk bytes then, 0 if not recorded */
+} dof_qcow2_snapshot;
+
+/* One file of a qcow2 backing chain. */
+typedef struct dof_qcow2_backing {
+    const char *name;   /* as the overlay's header names it */
+    const char *path;   /* the file opened */
+    const char *format; /* "qcow2" or "raw" */
+} dof_qcow2_backing;
+
+/* What a qcow2 evidence holds (dof_evidence_format() "qcow2"). */
+typedef struct dof_qcow2_info {
+    unsigned version;      /* 2 or 3 */
+    uint64_t cluster_size; /* bytes */
+    uint64_t virtual_size; /* of the state read */
+    int dirty;             /* QEMU's "dirty" bit (refcounts not needed) */
+    int corrupt;           /* QEMU marked it corrupt (a warning too) */
+    int extended_l2;       /* subclusters */
+    const char *snapshot;  /* name of the snapshot read; NULL: active */
+    const dof_qcow2_snapshot *snapshots;
+    size_t nsnapshots;
+    const dof_qcow2_backing *backing; /* the chain, nearest first */
+    size_t nbacking;
+    /* clusters of the state read (this file only; counted when asked
+     * for, counted = 0 if the L2 tables could not all be read) */
+    int counted;
+    uint64_t clusters_allocated, clusters_compressed, clusters_zero,
+        clusters_unallocated;
+} dof_qcow2_info;
+
+/* The qcow2 details of ev, or NULL when ev is not a qcow2 image.  The
+ * first call counts the clusters (reads every L2 table once). */
+DOF_API const dof_qcow2_info *dof_evidence_qcow2(const dof_evidence *ev);
+
 /* Open a raw disk or filesystem image held in memory (buf is borrowed:
  * it must stay valid and unchanged until dof_evidence_close), read through
  * TSK like a raw image file; name stands for the path in messages and
@@ -974,6 +1023,8 @@ typedef struct dof_ingest_opts {
     const char *command_line; /* provenance, or NULL */
     dof_progress_fn progress; /* or NULL */
     void *progress_arg;
+    const char *backing;  /* qcow2: dof_evidence_opts.backing, or NULL */
+    const char *snapshot; /* qcow2: dof_evidence_opts.snapshot, or NULL */
 } dof_ingest_opts;
 
 /* modules NULL, offset -1, everything else zero. */

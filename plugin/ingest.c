@@ -512,9 +512,15 @@ dof_case_ingest(dof_ctx *ctx, dof_case *cs, const char *path,
 
     /* 1. Everything that can fail on the evidence, before the lock. */
     ing_progress(&ing, "open", 0, 0);
-    if ((rc = dof_evidence_open(ctx, abs, o->offset_sectors, &ing.ev)) !=
-        DOF_OK)
-        goto failed;
+    {
+        dof_evidence_opts eo;
+        dof_evidence_opts_init(&eo);
+        eo.offset_sectors = o->offset_sectors;
+        eo.backing = o->backing;
+        eo.snapshot = o->snapshot;
+        if ((rc = dof_evidence_open_opts(ctx, abs, &eo, &ing.ev)) != DOF_OK)
+            goto failed;
+    }
     {
         size_t nv = dof_evidence_partition_count(ing.ev), nfs = 0;
         for (size_t i = 0; i < nv; i++)

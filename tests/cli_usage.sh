@@ -216,9 +216,11 @@ check "missing evidence" 3 "$DOF" list-containers "$T/no-such.raw"
 grep_ok "missing evidence named" "$T/err" "no-such.raw"
 
 if command -v qemu-img >/dev/null 2>&1 &&
-    qemu-img create -q -f qcow2 "$T/x.qcow2" 1M >/dev/null 2>&1; then
-    check "qcow2 is refused" 3 "$DOF" list-containers "$T/x.qcow2"
-    grep_ok "qcow2 named in the error" "$T/err" "qcow2"
+    qemu-img create -q --object secret,id=s0,data=x -f qcow2 \
+        -o encrypt.format=luks,encrypt.key-secret=s0 "$T/x.qcow2" 1M \
+        >/dev/null 2>&1; then
+    check "encrypted qcow2 is refused" 3 "$DOF" list-containers "$T/x.qcow2"
+    grep_ok "encryption named in the error" "$T/err" "encrypted (LUKS"
 else
     n=$((n + 1))
     echo "ok $n # SKIP qemu-img not available"

@@ -26,6 +26,8 @@ enum cli_opt_id {
     CLI_O_QUIET,
     CLI_O_OFFSET,
     CLI_O_VOLUME,
+    CLI_O_BACKING,
+    CLI_O_SNAPSHOT,
     CLI_O_DOCKER_ROOT,
     /* the commands' own */
     CLI_O_JSON,

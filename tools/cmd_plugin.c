@@ -97,6 +97,8 @@ fill_ingest(dof_ingest_opts *io, const cli *c, const char *cmdline)
     io->hash = c->opt[CLI_O_HASH] != NULL;
     io->hash_files = c->opt[CLI_O_HASH_FILES] != NULL;
     io->offset_sectors = c->offset;
+    io->backing = c->opt[CLI_O_BACKING];
+    io->snapshot = c->opt[CLI_O_SNAPSHOT];
     io->docker_root = c->docker_root;
     io->command_line = cmdline;
 }

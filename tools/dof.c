@@ -34,6 +34,12 @@ static const cli_optdef optdefs[CLI_NOPTS] = {
     [CLI_O_VOLUME] = {"volume", 0, "ADDRESS", NULL,
                       "only this volume of the evidence (p2, 0, dir,\n"
                       "p2/lvm:VG/LV: as dof status lists them)"},
+    [CLI_O_BACKING] = {"backing", 0, "PATH", NULL,
+                       "qcow2 overlay: its backing file (default: the\n"
+                       "file its header names, next to the image)"},
+    [CLI_O_SNAPSHOT] = {"snapshot", 0, "NAME", NULL,
+                        "qcow2: read this internal snapshot (name or id)\n"
+                        "instead of the current state"},
     [CLI_O_DOCKER_ROOT] = {"docker-root", 0, "PATH", NULL,
                            "only this Docker data root (path on the fs)"},
     [CLI_O_JSON] = {"json", 0, NULL, NULL,
@@ -196,7 +202,8 @@ static const cli_copt o_ingest[] = {
     {CLI_O_DB, NULL},           {CLI_O_MODULES, NULL},
     {CLI_O_LIST_MODULES, NULL}, {CLI_O_HASH, NULL},
     {CLI_O_HASH_FILES, NULL},   {CLI_O_DOCKER_ROOT, NULL},
-    {CLI_O_OFFSET, NULL},       END};
+    {CLI_O_OFFSET, NULL},       {CLI_O_BACKING, NULL},
+    {CLI_O_SNAPSHOT, NULL},     END};
 static const cli_copt o_batch[] = {
     {CLI_O_DB, NULL},
     {CLI_O_JOBS, NULL},
@@ -336,6 +343,8 @@ common_opts(const cli_cmd *cmd, int *ids)
     if (cmd->need & CLI_FS) {
         ids[n++] = CLI_O_OFFSET;
         ids[n++] = CLI_O_VOLUME;
+        ids[n++] = CLI_O_BACKING;
+        ids[n++] = CLI_O_SNAPSHOT;
     }
     if (cmd->need & CLI_HOST)
         ids[n++] = CLI_O_DOCKER_ROOT;
@@ -382,7 +391,7 @@ print_opt(FILE *f, int id, const char *help)
 static void
 print_cmd_help(FILE *f, const cli_cmd *cmd)
 {
-    int ids[8];
+    int ids[CLI_NOPTS];
     size_t n = common_opts(cmd, ids);
 
     fprintf(f, "Usage: dof %s %s\n%s.\n", cmd->name, cmd->usage, cmd->summary);
@@ -412,6 +421,8 @@ print_main_usage(FILE *f)
           f);
     print_opt(f, CLI_O_OFFSET, NULL);
     print_opt(f, CLI_O_VOLUME, NULL);
+    print_opt(f, CLI_O_BACKING, NULL);
+    print_opt(f, CLI_O_SNAPSHOT, NULL);
     print_opt(f, CLI_O_DOCKER_ROOT, NULL);
     print_opt(f, CLI_O_QUIET, NULL);
     print_opt(f, CLI_O_HELP, NULL);
@@ -736,6 +747,8 @@ cli_open(cli *c, const char *image)
     dof_evidence_opts_init(&eo);
     eo.offset_sectors = c->offset;
     eo.volume = c->opt[CLI_O_VOLUME];
+    eo.backing = c->opt[CLI_O_BACKING];
+    eo.snapshot = c->opt[CLI_O_SNAPSHOT];
     rc = dof_evidence_open_opts(c->ctx, image, &eo, &c->ev);
     if (rc == DOF_ERR_NOTFOUND)
         rc = DOF_ERR_EVIDENCE; /* a missing file is unreadable */

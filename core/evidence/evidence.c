@@ -292,6 +292,13 @@ dof_evidence_open_opts(dof_ctx *ctx, const char *path,
                                path, o.volume);
             goto fail;
         }
+        if (o.backing != NULL || o.snapshot != NULL) {
+            rc = dof_set_error(ctx, DOF_ERR_ARG,
+                               "%s is a directory: --%s applies to qcow2 "
+                               "images only",
+                               path, o.backing ? "backing" : "snapshot");
+            goto fail;
+        }
         if ((rc = open_dir(ev)) != DOF_OK)
             goto fail;
         *out = ev;
@@ -313,7 +320,7 @@ dof_evidence_open_opts(dof_ctx *ctx, const char *path,
         goto fail;
     }
     ev->img =
-        dof_evidence_img_open(ctx, path, head, n, (uint64_t)sb.st_size,
+        dof_evidence_img_open(ctx, path, head, n, (uint64_t)sb.st_size, &o,
                               ev->arena, &ev->format, &ev->md5, &ev->sha1);
     if (ev->img == NULL) {
         rc = dof_errcode(ctx);

@@ -1,8 +1,8 @@
 /*
  * evidence_img.c - byte sources: an image file opened through TSK (raw,
- * split raw, VMDK, VHD) or libewf (E01, evidence_ewf.c), chosen from its
- * signature; container formats TSK would misread are refused with a
- * message that says what to do.
+ * split raw, VMDK, VHD), libewf (E01, evidence_ewf.c) or dof's qcow2
+ * reader (evidence_qcow2_img.c), chosen from its signature; container formats
+ * TSK would misread are refused with a message that says what to do.
  */
 #include "evidence/evidence_private.h"
 
@@ -14,9 +14,6 @@
 static const char *
 refused_format(const unsigned char *b, size_t n)
 {
-    if (n >= 4 && memcmp(b, "QFI\xfb", 4) == 0)
-        return "qcow2 is not supported yet: convert it with qemu-img "
-               "convert -O raw";
     if (n >= 8 && memcmp(b, "vhdxfile", 8) == 0)
         return "VHDX is not supported yet: convert it with qemu-img "
                "convert -O raw";
@@ -101,8 +98,8 @@ dof_evidence_img_read(TSK_IMG_INFO *img, uint64_t off, void *buf, size_t len)
 TSK_IMG_INFO *
 dof_evidence_img_open(dof_ctx *ctx, const char *path,
                       const unsigned char *head, size_t n, uint64_t size,
-                      dof_arena *arena, const char **format, const char **md5,
-                      const char **sha1)
+                      const dof_evidence_opts *o, dof_arena *arena,
+                      const char **format, const char **md5, const char **sha1)
 {
     const char *why;
     TSK_IMG_TYPE_ENUM itype;
@@ -110,6 +107,17 @@ dof_evidence_img_open(dof_ctx *ctx, const char *path,
 
     if ((why = refused_format(head, n)) != NULL) {
         dof_set_error(ctx, DOF_ERR_UNSUPPORTED, "%s: %s", path, why);
+        return NULL;
+    }
+    if (n >= 4 && memcmp(head, "QFI\xfb", 4) == 0) {
+        *format = "qcow2";
+        return dof_evidence_qcow2_open(ctx, path, o->backing, o->snapshot);
+    }
+    if (o->backing || o->snapshot) {
+        dof_set_error(ctx, DOF_ERR_ARG,
+                      "%s is not a qcow2 image: --%s "
+                      "applies to qcow2 only",
+                      path, o->backing ? "backing" : "snapshot");
         return NULL;
     }
     itype = container_type(path, head, n, size);

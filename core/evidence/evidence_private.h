@@ -2,7 +2,8 @@
  * evidence_private.h - internals of the evidence layer (core/evidence/):
  * the evidence object, and the steps of its stack, each in its own file:
  *   byte sources    evidence_img.c (raw, split, VMDK, VHD through TSK),
- *                   evidence_ewf.c (E01), evidence_mem.c (memory)
+ *                   evidence_ewf.c (E01), evidence_mem.c (memory),
+ *                   evidence_qcow2_img.c + evidence_qcow2.c (qcow2)
  *   partition table evidence_vs.c (TSK's GPT/DOS, our primary-GPT reader)
  *   LVM2            evidence_lvm*.c (evidence_lvm.h): LVs as volumes
  *   filesystems     core/fs/fs_probe.c (the probe table)
@@ -38,21 +39,28 @@ struct dof_evidence {
  * off is past the end or the read fails (TSK's error reset). */
 int dof_evidence_img_read(TSK_IMG_INFO *img, uint64_t off, void *buf,
                           size_t len);
-/* Open the image file path (first segment) through TSK or libewf, from
- * its signature; head is its first n bytes, size its file size.  Sets
- * *format and, for E01, the stored hashes (in arena).  NULL on failure
- * with the error on ctx (a refused container format: DOF_ERR_UNSUPPORTED).
- */
+/* Open the image file path (first segment) through TSK, libewf or
+ * dof's qcow2 reader, from its signature; head is its first n bytes, size
+ * its file size, o the options (o->backing, o->snapshot: qcow2 only).
+ * Sets *format and, for E01, the stored hashes (in arena).  NULL on
+ * failure with the error on ctx (a refused container format:
+ * DOF_ERR_UNSUPPORTED). */
 TSK_IMG_INFO *dof_evidence_img_open(dof_ctx *ctx, const char *path,
                                     const unsigned char *head, size_t n,
-                                    uint64_t size, dof_arena *arena,
-                                    const char **format, const char **md5,
-                                    const char **sha1);
+                                    uint64_t size, const dof_evidence_opts *o,
+                                    dof_arena *arena, const char **format,
+                                    const char **md5, const char **sha1);
 /* The imgstat callback of every byte source dof serves to TSK through
  * tsk_img_open_external (TSK's img_stat output; dof never calls it). */
 void dof_evidence_imgstat(TSK_IMG_INFO *img, FILE *f);
 /* Set "<path>: cannot open the image: <TSK's reason>" on ctx; NULL. */
 TSK_IMG_INFO *dof_evidence_img_fail(dof_ctx *ctx, const char *path);
+/* core/evidence/evidence_qcow2_img.c: qcow2 (and its backing chain)
+ * through dof's own reader; backing overrides the header's backing file,
+ * snapshot names an internal snapshot to read (both may be NULL). */
+TSK_IMG_INFO *dof_evidence_qcow2_open(dof_ctx *ctx, const char *path,
+                                      const char *backing,
+                                      const char *snapshot);
 /* core/evidence/evidence_ewf.c: E01/Ex01 through libewf. */
 TSK_IMG_INFO *dof_evidence_ewf_open(dof_ctx *ctx, const char *path,
                                     dof_arena *arena, const char **md5,

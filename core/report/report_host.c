@@ -265,6 +265,7 @@ status_text(FILE *f, const dof_evidence *ev, const dof_host *host,
             (unsigned long long)dof_evidence_size(ev));
     dof_rt_put(f, dof_evidence_vs_type(ev));
     fputc('\n', f);
+    dof_rt_qcow2(f, ev);
     if (dof_evidence_stored_md5(ev)) {
         fputs("  stored MD5: ", f);
         dof_rt_put(f, dof_evidence_stored_md5(ev));
@@ -453,6 +454,8 @@ dof_report_status(dof_ctx *ctx, const dof_report_opts *o,
     json_object_object_add(e, "size_bytes", dof_rj_u64(dof_evidence_size(ev)));
     json_object_object_add(e, "volume_system",
                            dof_rj_str(dof_evidence_vs_type(ev)));
+    if (dof_evidence_qcow2(ev) != NULL)
+        json_object_object_add(e, "qcow2", dof_rj_qcow2(ev));
     a = json_object_new_array();
     for (size_t i = 0; a && i < dof_evidence_partition_count(ev); i++) {
         const dof_partition *v = dof_evidence_partition(ev, i);

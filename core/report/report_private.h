@@ -54,6 +54,10 @@ void dof_rt_json_chars(FILE *f, const char *s, size_t len);
 /* Short id: the 12 hex digits after an optional "sha256:". */
 const char *dof_rt_short_id(const char *id, char buf[13]);
 
+/* ---- qcow2 evidence (report_qcow2.c); nothing / NULL for others ---- */
+void dof_rt_qcow2(FILE *f, const dof_evidence *ev);
+json_object *dof_rj_qcow2(const dof_evidence *ev);
+
 /* ---- shared lookups and filters ---- */
 /* The number of containers in all of host's stores. */
 size_t dof_rt_container_total(const dof_host *host);

@@ -27,7 +27,7 @@ SEP = b"\n--\n"
 def put(out, target, data):
     d = os.path.join(out, target)
     os.makedirs(d, exist_ok=True)
-    if len(data) > (320 * 1024 if target == "bbolt" else MAX):
+    if len(data) > {"bbolt": 320 * 1024, "qcow2": 128 * 1024}.get(target, MAX):
         return
     h = hashlib.sha1(data).hexdigest()[:16]
     with open(os.path.join(d, h), "wb") as f:
@@ -363,6 +363,45 @@ def dataroot_handmade(out):
     put(out, "bodyfile", b"\x02\x0e" + b"\xff" * 46 + b"rel/path")
 
 
+def qcow2_seeds(out):
+    """Small qcow2 files qemu-img and qemu-io wrote (512-byte clusters for
+    v2/v3/compressed/zero/snapshot/backing name; 16 KiB with extended L2),
+    for the fuzz_qcow2 target.  Skipped without qemu-img."""
+    import shutil
+    import tempfile
+    if not (shutil.which("qemu-img") and shutil.which("qemu-io")):
+        return
+    tmp = tempfile.mkdtemp()
+    writes = ["write -P 0x5a 0 3k", "write -z 4k 1k", "write -P 0x11 9k 512",
+              "write -c -P 0x77 16k 512", "write -c -P 0x78 17k 512"]
+
+    def make(name, opts, size="32k", backing=None, snap=False, io=True):
+        f = os.path.join(tmp, name)
+        cmd = ["qemu-img", "create", "-q", "-f", "qcow2", "-o", opts]
+        if backing:
+            cmd += ["-b", backing, "-F", "qcow2"]
+        subprocess.run(cmd + [f, size], check=True)
+        if snap:
+            subprocess.run(["qemu-img", "snapshot", "-c", "before", f],
+                           check=True)
+        if io:
+            args = ["qemu-io"]
+            for w in writes:
+                args += ["-c", w]
+            subprocess.run(args + [f], check=False, capture_output=True)
+        with open(f, "rb") as fh:
+            put(out, "qcow2", fh.read())
+    make("v3.qcow2", "cluster_size=512")
+    make("v2.qcow2", "cluster_size=512,compat=0.10")
+    make("snap.qcow2", "cluster_size=512", snap=True)
+    make("base.qcow2", "cluster_size=512", io=False)
+    make("over.qcow2", "cluster_size=512", backing="base.qcow2")
+    make("ext.qcow2", "cluster_size=16k,extended_l2=on", size="64k",
+         backing="base.qcow2")
+    make("dirty.qcow2", "cluster_size=512,lazy_refcounts=on")
+    shutil.rmtree(tmp)
+
+
 def main():
     synth = sys.argv[1]
     real = sys.argv[2] if len(sys.argv) > 2 else ""
@@ -384,6 +423,7 @@ def main():
             put(out, "bbolt", f.read())
     handmade(out)
     dataroot_handmade(out)
+    qcow2_seeds(out)
     for t in sorted(os.listdir(out)):
         print(t, len(os.listdir(os.path.join(out, t))))
 

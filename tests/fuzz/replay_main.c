@@ -35,6 +35,7 @@ int dof_fuzz_dataroot(const uint8_t *data, size_t size);
 int dof_fuzz_partitions(const uint8_t *data, size_t size);
 int dof_fuzz_xfs(const uint8_t *data, size_t size);
 int dof_fuzz_lvm(const uint8_t *data, size_t size);
+int dof_fuzz_qcow2(const uint8_t *data, size_t size);
 
 typedef struct target {
     const char *name;
@@ -45,7 +46,7 @@ static const target targets[] = {
 #define T(n) {#n, dof_fuzz_##n},
     T(bbolt) T(name) T(time) T(extraw) T(jsonfile) T(local) T(logstream)
         T(container) T(image) T(repositories) T(hostinfo) T(report) T(bodyfile)
-            T(dataroot) T(partitions) T(xfs) T(lvm)
+            T(dataroot) T(partitions) T(xfs) T(lvm) T(qcow2)
 #undef T
 };
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))

@@ -17,7 +17,7 @@ secs=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 work=${FUZZ_WORK:-/tmp/dof-fuzz}
-targets=${*:-bbolt name time extraw jsonfile local logstream container image repositories hostinfo report bodyfile dataroot xfs lvm}
+targets=${*:-bbolt name time extraw jsonfile local logstream container image repositories hostinfo report bodyfile dataroot xfs lvm qcow2}
 for t in $targets; do
     bin=$build/tests/fuzz/fuzz_$t
     [ -x "$bin" ] || { echo "$t: $bin not built" >&2; continue; }

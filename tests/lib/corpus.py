@@ -55,7 +55,8 @@ def raw(variant):
 
 
 def converted(variant, fmt):
-    """The same bytes as E01 (several segments), VMDK, VHD or split raw."""
+    """The same bytes as E01 (several segments), VMDK, VHD, split raw or
+    qcow2 (plain "qcow2", compressed "qcow2c", version 2 "qcow2v2")."""
     src = raw(variant)
     base = os.path.join(CACHE, variant)
     if fmt == "raw":
@@ -90,6 +91,14 @@ def converted(variant, fmt):
                     os.unlink(out)
                 raise
         return out
+    if fmt in QCOW2:
+        out = base + "." + fmt
+        if stale(out):
+            tmp = out + ".tmp%d" % os.getpid()
+            subprocess.run(["qemu-img", "convert", "-f", "raw", "-O", "qcow2"]
+                           + QCOW2[fmt] + [src, tmp], check=True)
+            os.replace(tmp, out)
+        return out
     if fmt == "split":
         out = base + ".split.000"
         if stale(out):
@@ -97,6 +106,41 @@ def converted(variant, fmt):
                             base + ".split."], check=True)
         return out
     raise ValueError(fmt)
+
+
+# qcow2 variants of converted(): qemu-img convert options
+QCOW2 = {"qcow2": [], "qcow2c": ["-c"], "qcow2v2": ["-o", "compat=0.10"]}
+
+
+def qcow2_overlay(variant):
+    """A qcow2 overlay over the variant (qemu-img create -b) with a snapshot
+    "before" taken while it was empty, then data written into it with
+    qemu-io (whole and partial clusters, a zero range).  Returns the
+    directory holding base.qcow2 and top.qcow2 (which names base.qcow2),
+    and qemu's own raw conversion of both states (top.raw, before.raw)."""
+    src = raw(variant)
+    d = os.path.join(CACHE, variant + ".qcow2-overlay")
+    top = os.path.join(d, "top.qcow2")
+    if os.path.exists(os.path.join(d, "done")) and \
+            os.path.getmtime(top) >= os.path.getmtime(src):
+        return d
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+
+    def q(*argv):
+        subprocess.run(list(argv), check=True, stdout=subprocess.DEVNULL)
+    q("qemu-img", "convert", "-f", "raw", "-O", "qcow2", src,
+      os.path.join(d, "base.qcow2"))
+    q("qemu-img", "create", "-q", "-f", "qcow2", "-b", "base.qcow2",
+      "-F", "qcow2", top)
+    q("qemu-img", "snapshot", "-c", "before", top)
+    q("qemu-io", "-c", "write -P 0xab 250M 4k", "-c", "write -z 251M 64k",
+      "-c", "write -P 0xcd 252M 1M", "-c", "write -P 0x11 1000k 8k", top)
+    q("qemu-img", "convert", "-O", "raw", top, os.path.join(d, "top.raw"))
+    q("qemu-img", "convert", "-O", "raw", "-l", "snapshot.name=before", top,
+      os.path.join(d, "before.raw"))
+    open(os.path.join(d, "done"), "w").close()
+    return d
 
 
 def sha256(path):
