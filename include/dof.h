@@ -1025,6 +1025,7 @@ typedef struct dof_ingest_opts {
     void *progress_arg;
     const char *backing;  /* qcow2: dof_evidence_opts.backing, or NULL */
     const char *snapshot; /* qcow2: dof_evidence_opts.snapshot, or NULL */
+    const char *volume;   /* dof_evidence_opts.volume (only this address) */
 } dof_ingest_opts;
 
 /* modules NULL, offset -1, everything else zero. */

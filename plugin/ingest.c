@@ -518,6 +518,7 @@ dof_case_ingest(dof_ctx *ctx, dof_case *cs, const char *path,
         eo.offset_sectors = o->offset_sectors;
         eo.backing = o->backing;
         eo.snapshot = o->snapshot;
+        eo.volume = o->volume;
         if ((rc = dof_evidence_open_opts(ctx, abs, &eo, &ing.ev)) != DOF_OK)
             goto failed;
     }

@@ -99,6 +99,7 @@ fill_ingest(dof_ingest_opts *io, const cli *c, const char *cmdline)
     io->offset_sectors = c->offset;
     io->backing = c->opt[CLI_O_BACKING];
     io->snapshot = c->opt[CLI_O_SNAPSHOT];
+    io->volume = c->opt[CLI_O_VOLUME];
     io->docker_root = c->docker_root;
     io->command_line = cmdline;
 }

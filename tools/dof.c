@@ -198,12 +198,17 @@ static const cli_copt o_mount_container[] = {
     {CLI_O_FOREGROUND, NULL},
     END};
 static const cli_copt o_mount_image[] = {{CLI_O_FOREGROUND, NULL}, END};
-static const cli_copt o_ingest[] = {
-    {CLI_O_DB, NULL},           {CLI_O_MODULES, NULL},
-    {CLI_O_LIST_MODULES, NULL}, {CLI_O_HASH, NULL},
-    {CLI_O_HASH_FILES, NULL},   {CLI_O_DOCKER_ROOT, NULL},
-    {CLI_O_OFFSET, NULL},       {CLI_O_BACKING, NULL},
-    {CLI_O_SNAPSHOT, NULL},     END};
+static const cli_copt o_ingest[] = {{CLI_O_DB, NULL},
+                                    {CLI_O_MODULES, NULL},
+                                    {CLI_O_LIST_MODULES, NULL},
+                                    {CLI_O_HASH, NULL},
+                                    {CLI_O_HASH_FILES, NULL},
+                                    {CLI_O_DOCKER_ROOT, NULL},
+                                    {CLI_O_OFFSET, NULL},
+                                    {CLI_O_VOLUME, NULL},
+                                    {CLI_O_BACKING, NULL},
+                                    {CLI_O_SNAPSHOT, NULL},
+                                    END};
 static const cli_copt o_batch[] = {
     {CLI_O_DB, NULL},
     {CLI_O_JOBS, NULL},
