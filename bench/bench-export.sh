@@ -61,7 +61,7 @@ run_dof() {
 }
 run_cp() { cp -a "$ovl" "$out"; }
 reset_out() {
-    rm -rf "$out"
+    rm -rf "$out" "$out.sha256" # export-container writes its manifest beside
     sync
 }
 listing() {

@@ -43,7 +43,8 @@ main(int argc, char **argv)
     char *buf;
 
     if (argc < 4 || reps < 1 || reps > 32 || bs == 0) {
-        fprintf(stderr, "usage: lvm_read IMAGE VOLUME PATH [REPS [BUFSIZE]]\n");
+        fprintf(stderr,
+                "usage: lvm_read IMAGE VOLUME PATH [REPS [BUFSIZE]]\n");
         return 2;
     }
     dof_evidence_opts_init(&o);
@@ -78,7 +79,8 @@ main(int argc, char **argv)
         t[r] = now() - t0;
     }
     qsort(t, (size_t)reps, sizeof(t[0]), cmpd);
-    printf("%s %s: sum %016llx, %llu bytes, median %.3f s = %.1f MB/s, best %.3f s = "
+    printf("%s %s: sum %016llx, %llu bytes, median %.3f s = %.1f MB/s, best "
+           "%.3f s = "
            "%.1f MB/s\n",
            argv[2], argv[3], (unsigned long long)sum,
            (unsigned long long)st.size, t[reps / 2],
