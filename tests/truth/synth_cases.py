@@ -14,7 +14,10 @@ t = corpus.Tap()
 out = os.path.join(corpus.CACHE, "synth")
 stamp = os.path.join(out, ".built")
 script = os.path.join(corpus.SRCDIR, "images", "synth", "make-synth.sh")
-if not os.path.exists(stamp) or os.path.getmtime(stamp) < os.path.getmtime(script):
+gen = [script] + [os.path.join(os.path.dirname(script), f)
+                  for f in ("make_synth.py", "dockerhost.py", "ext4tree.py", "bbolt.py")]
+if not os.path.exists(stamp) or any(os.path.getmtime(stamp) < os.path.getmtime(g)
+                                    for g in gen if os.path.exists(g)):
     os.makedirs(out, exist_ok=True)
     subprocess.run([script, out], check=True, stdout=subprocess.DEVNULL)
     open(stamp, "w").close()

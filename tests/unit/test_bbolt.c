@@ -8,6 +8,7 @@
 #include "engine/docker/docker_private.h"
 #include "tap.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -528,7 +529,8 @@ done:
 /* dof_docker_volumes_load through the fs layer (a directory evidence,
  * so no TSK probing is involved): metadata.db is the engine-written
  * ref4k.db (data1, nfsvol); a volume directory missing from it; opts.json;
- * created = the _data ctime as the kernel's stat() reports it. */
+ * created = the volume directory's birth (statx btime) as the kernel
+ * reports it, else its mtime. */
 TEST(volumes_load)
 {
     dof_ctx *ctx = dof_ctx_new();
@@ -537,13 +539,14 @@ TEST(volumes_load)
     const dof_partition *vol;
     dof_store root;
     dof_storeb rb;
-    struct stat st;
+    struct statx st;
     char cmd[2048], tree[128], data1[256];
+    int64_t want;
     const char *anon =
         "1111111111111111111111111111111111111111111111111111111111111111";
 
     snprintf(tree, sizeof(tree), "%s/tree", tmpdir);
-    snprintf(data1, sizeof(data1), "%s/docker/volumes/data1/_data", tree);
+    snprintf(data1, sizeof(data1), "%s/docker/volumes/data1", tree);
     snprintf(cmd, sizeof(cmd),
              "set -e; v='%s/docker/volumes'; "
              "mkdir -p $v/data1/_data $v/nfsvol/_data $v/%s/_data; "
@@ -553,7 +556,8 @@ TEST(volumes_load)
              "\"MountDevice\":\":/export\",\"Quota\":{\"Size\":0}}' "
              "> $v/nfsvol/opts.json",
              tree, anon, tmpdir);
-    if (system(cmd) != 0 || stat(data1, &st) != 0) {
+    if (system(cmd) != 0 ||
+        statx(AT_FDCWD, data1, 0, STATX_BTIME | STATX_MTIME, &st) != 0) {
         ok(0, "volume tree built");
         goto done;
     }
@@ -584,9 +588,13 @@ TEST(volumes_load)
                "data path");
         is_str(v[1].name, "data1", "data1");
         ok(v[1].in_metadata && !v[1].anonymous, "data1 in metadata");
-        is_int(v[1].created,
-               (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec,
-               "created = _data ctime");
+        want = (st.stx_mask & STATX_BTIME)
+                   ? (int64_t)st.stx_btime.tv_sec * 1000000000LL +
+                         st.stx_btime.tv_nsec
+                   : (int64_t)st.stx_mtime.tv_sec * 1000000000LL +
+                         st.stx_mtime.tv_nsec;
+        is_int(v[1].created, want,
+               "created = the volume directory's birth (else mtime)");
         is_str(v[1].driver, "local", "data1 driver");
         is_str(v[2].name, "nfsvol", "nfsvol");
         is_str(v[2].mount_type, "nfs", "opts.json MountType");
