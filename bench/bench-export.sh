@@ -100,21 +100,21 @@ reset_out
 # the same as one tar file (less bound by creating 55 000 files)
 i=0
 while [ $i -lt "$reps" ]; do
-    rm -f "$work/x.tar"
+    rm -f "$work/x.tar" "$work/x.tar.sha256"
     sync
     bench_time "$work/t.dtar" "$dof" export-container --container "$c" \
         --tar "$work/x.tar" "$big" > /dev/null 2>&1
-    rm -f "$work/x.tar"
+    rm -f "$work/x.tar" "$work/x.tar.sha256"
     sync
     bench_time "$work/t.ktar" tar -C "$ovl" -cf "$work/x.tar" .
     i=$((i + 1))
 done
 echo "tar members: tar of overlay $(tar -tf "$work/x.tar" | wc -l)"
-rm -f "$work/x.tar"
+rm -f "$work/x.tar" "$work/x.tar.sha256"
 "$dof" export-container --container "$c" --tar "$work/x.tar" "$big" \
     > /dev/null 2>&1 || [ $? -eq 1 ]
 echo "tar members: dof export --tar $(tar -tf "$work/x.tar" | wc -l)"
-rm -f "$work/x.tar"
+rm -f "$work/x.tar" "$work/x.tar.sha256"
 
 # ls -R: big and small alternately, plus the fixed cost on each
 nb=$("$dof" ls --container "$c" -R "$big" / 2>/dev/null | wc -l)
