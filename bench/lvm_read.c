@@ -35,7 +35,7 @@ main(int argc, char **argv)
     dof_evidence *ev = NULL;
     const dof_partition *v;
     size_t bs = argc > 5 ? strtoul(argv[5], NULL, 10) : 1u << 20;
-    int reps = argc > 4 ? atoi(argv[4]) : 3;
+    int reps = argc > 4 ? (int)strtol(argv[4], NULL, 10) : 3;
     double t[32];
     uint64_t sum = 0;
     dof_node n;

@@ -269,8 +269,8 @@ read_mda(dof_evidence *ev, lvm_pv *pv, const dof_lvm_area *m)
     }
     if (dof_evidence_lvm_text_vgname((const char *)text, (size_t)r->size, name,
                                      sizeof(name)) ||
-        (pv->have_best && strlen(pv->best.name) < sizeof(name) &&
-         strcpy(name, pv->best.name) != NULL)) {
+        (pv->have_best && (size_t)snprintf(name, sizeof(name), "%s",
+                                           pv->best.name) < sizeof(name))) {
         if (dof_evidence_lvm_ring_scan(area, m->size, name, 4096, scan_one,
                                        &sa) < 0 ||
             !sa.ok)
