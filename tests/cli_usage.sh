@@ -47,6 +47,11 @@ check "missing IMAGE" 2 "$DOF" list-containers
 check "two IMAGEs" 2 "$DOF" list-images a.raw b.raw
 check "bad --style" 2 "$DOF" list-containers --style fancy x.raw
 check "bad --offset" 2 "$DOF" status -o twelve x.raw
+grep_ok "bad --offset: the option and the value named" "$T/err" "--offset.*'twelve'"
+check "bad --since" 2 "$DOF" show-container-log --container x --since yesterday x.raw
+grep_ok "bad --since: the option and the value named" "$T/err" "--since.*'yesterday'"
+check "bad -j" 2 "$DOF" batch --db "$T/b.db" -j zero x.raw
+grep_ok "bad -j: the option and the value named" "$T/err" "-j.*'zero'"
 check "--offset without value" 2 "$DOF" status -o
 check "show-container-config needs --container" 2 \
     "$DOF" show-container-config "$T"

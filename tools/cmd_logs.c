@@ -75,11 +75,15 @@ log_opts(cli *c, dof_log_opts *lo)
         lo->streams =
             strcmp(stream, "stdout") == 0 ? DOF_LOG_STDOUT : DOF_LOG_STDERR;
     if (c->opt[CLI_O_SINCE] && parse_time_arg(c->opt[CLI_O_SINCE], &lo->since))
-        return cli_usage_error(c, "--since wants an RFC 3339 time or unix "
-                                  "seconds");
+        return cli_usage_error(c,
+                               "--since wants an RFC 3339 time or unix "
+                               "seconds, not '%s'",
+                               c->opt[CLI_O_SINCE]);
     if (c->opt[CLI_O_UNTIL] && parse_time_arg(c->opt[CLI_O_UNTIL], &lo->until))
-        return cli_usage_error(c, "--until wants an RFC 3339 time or unix "
-                                  "seconds");
+        return cli_usage_error(c,
+                               "--until wants an RFC 3339 time or unix "
+                               "seconds, not '%s'",
+                               c->opt[CLI_O_UNTIL]);
     if (c->json && c->opt[CLI_O_RAW])
         return cli_usage_error(c, "give --json or --raw, not both");
     if (c->json || c->opt[CLI_O_RAW]) {

@@ -61,9 +61,11 @@ cmd_batch_check(cli *c)
     if (c->opt[CLI_O_DB] == NULL)
         return cli_usage_error(c, "--db CASE.db is required");
     if (c->opt[CLI_O_SHARD] && parse_shard(c->opt[CLI_O_SHARD], &k, &v))
-        return cli_usage_error(c, "--shard takes K/N (1 <= K <= N)");
+        return cli_usage_error(c, "--shard takes K/N (1 <= K <= N), not '%s'",
+                               c->opt[CLI_O_SHARD]);
     if (c->opt[CLI_O_JOBS] && parse_long(c->opt[CLI_O_JOBS], 1, 256, &v))
-        return cli_usage_error(c, "-j takes 1 to 256");
+        return cli_usage_error(c, "-j takes 1 to 256, not '%s'",
+                               c->opt[CLI_O_JOBS]);
     if (c->opt[CLI_O_LIST] && c->nops > 0)
         return cli_usage_error(c, "--list and IMAGE operands exclude each "
                                   "other");
