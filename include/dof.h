@@ -688,8 +688,11 @@ typedef struct dof_docker_store {
  * read = 0 and the reason, and no records. */
 struct dof_store {
     const char *engine;         /* "docker", "containerd", "podman" */
-    const char *engine_version; /* from the host's package db, or NULL */
-    const char *path;           /* on its filesystem, e.g. /var/lib/docker */
+    const char *engine_version; /* best source on the image, or NULL */
+    /* where engine_version was read ("package database ...", "docker_version
+     * of N images ..."), or NULL */
+    const char *engine_version_source;
+    const char *path; /* on its filesystem, e.g. /var/lib/docker */
     dof_fs *fs;
     const char *volume; /* address of its partition ("p2", "0", "dir") */
     unsigned volume_index;

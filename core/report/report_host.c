@@ -125,6 +125,7 @@ root_json(const dof_store *r)
     ADD("rootless_user", dof_rj_str(r->rootless_user));
     ADD("host_path", dof_rj_str(r->host_path));
     ADD("engine_version", dof_rj_str(r->engine_version));
+    ADD("engine_version_source", dof_rj_str(r->engine_version_source));
     ADD("engine_id", dof_rj_str(r->docker.engine_id));
     ADD("storage_driver", dof_rj_str(r->driver));
     ADD("swarm_member", json_object_new_boolean(r->docker.swarm_member));
@@ -350,6 +351,11 @@ status_text(FILE *f, const dof_evidence *ev, const dof_host *host,
         }
         fputs("\n  engine version: ", f);
         dof_rt_put(f, rt->engine_version ? rt->engine_version : "unknown");
+        if (rt->engine_version_source) {
+            fputs(" (from the ", f);
+            dof_rt_put(f, rt->engine_version_source);
+            fputc(')', f);
+        }
         if (rt->docker.engine_id) {
             fputs("\n  engine id: ", f);
             dof_rt_put(f, rt->docker.engine_id);

@@ -193,6 +193,13 @@ for v in VARIANTS:
     rc, doc, err = corpus.dof("status", "--json", img, check_json=True)
     st = doc.get("status", {}).get("data_roots", [])
     if t.ok(len(st) == 1, "%s: one data root" % v):
+        # 11. the engine version from the best source on the image
+        ver = corpus.truth(v, "version.json").get("Server", {}).get("Version")
+        t.eq(st[0].get("engine_version"), ver,
+             "%s: engine version as the engine reports it" % v)
+        t.ok(bool(st[0].get("engine_version_source")),
+             "%s: and where it was read: %s"
+             % (v, st[0].get("engine_version_source")))
         t.eq(st[0]["images"]["intermediate"], len(inter),
              "%s: status counts the intermediate images" % v)
         t.eq(st[0]["images"]["untagged"],

@@ -326,10 +326,48 @@ docker29_store(dof_host *h, dof_store *r, const dof_partition *vol,
     if (s == NULL)
         return DOF_ERR_NOMEM;
     s->engine_version = r->engine_version;
+    s->engine_version_source = r->engine_version_source;
     s->rootless_user = r->rootless_user;
     s->reason = "Docker 29's containerd image store is not read by this "
                 "version of dof";
     return dof_host_store_add(h, s);
+}
+
+/* No package database: the docker_version the engine writes into the
+ * images it builds, imports or commits (the most frequent one; a pulled
+ * image carries its builder's, so the source says how many agree). */
+static int
+cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static void
+version_from_images(dof_store *r, dof_arena *a)
+{
+    const char **v = r->nimages ? calloc(r->nimages, sizeof(*v)) : NULL;
+    const char *best = NULL;
+    size_t n = 0, nbest = 0;
+
+    for (size_t i = 0; v && i < r->nimages; i++)
+        if (r->images[i].docker_version && *r->images[i].docker_version)
+            v[n++] = r->images[i].docker_version;
+    if (n > 1)
+        qsort(v, n, sizeof(*v), cmp_str);
+    for (size_t i = 0, run = 0; i < n; i++) {
+        run = i > 0 && strcmp(v[i], v[i - 1]) == 0 ? run + 1 : 1;
+        if (run > nbest) {
+            best = v[i];
+            nbest = run;
+        }
+    }
+    if (best != NULL) {
+        r->engine_version = best;
+        r->engine_version_source = dof_arena_printf(
+            a, "docker_version of %zu of the %zu images that carry one", nbest,
+            n);
+    }
+    free(v);
 }
 
 static int
@@ -350,6 +388,8 @@ load_root(dof_host *h, dof_store *r, const cand *cd, const dof_partition *vol,
                            ? dof_store_home_user(a, cd->path)
                            : NULL;
     r->engine_version = engine_version;
+    if (engine_version != NULL)
+        r->engine_version_source = "package database (/var/lib/dpkg/status)";
     r->journal_needs_recovery = dof_fs_needs_recovery(cd->fs);
     if (r->journal_needs_recovery)
         dof_warn(h->ctx, DOF_ERR_FORMAT, r->path,
@@ -403,6 +443,8 @@ load_root(dof_host *h, dof_store *r, const cand *cd, const dof_partition *vol,
         rc = dof_docker_images_load(&rb);
     if (rc == DOF_OK)
         rc = dof_docker_images_mark_intermediate(&rb);
+    if (rc == DOF_OK && r->engine_version == NULL)
+        version_from_images(r, h->arena);
     if (rc == DOF_OK)
         rc = dof_docker_volumes_load(&rb);
     if (rc == DOF_OK)
