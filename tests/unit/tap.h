@@ -166,6 +166,45 @@ tap_main(int argc, char **argv, tap_setup_fn setup, tap_teardown_fn teardown)
     return tap_done();
 }
 
+/* ---- fixture truth files: "key=value" lines made by the image scripts ----
+ */
+
+/* The value of key in text (at most 8191 bytes, in a static buffer),
+ * "" when absent. */
+static inline const char *
+tap_truth(const char *text, const char *key)
+{
+    static char val[8192];
+    size_t kl = strlen(key);
+
+    for (const char *p = text; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t ll = nl ? (size_t)(nl - p) : strlen(p);
+        if (ll > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
+            size_t vl = ll - kl - 1;
+            if (vl >= sizeof(val))
+                vl = sizeof(val) - 1;
+            memcpy(val, p + kl + 1, vl);
+            val[vl] = '\0';
+            return val;
+        }
+        p = nl ? nl + 1 : p + ll;
+    }
+    return "";
+}
+
+/* dir/name in one of four static buffers (so a few can be in use). */
+static inline const char *
+tap_path(const char *dir, const char *name)
+{
+    static char p[4][700];
+    static int i;
+
+    i = (i + 1) % 4;
+    snprintf(p[i], sizeof(p[i]), "%s/%s", dir, name);
+    return p[i];
+}
+
 /* The last line of a unit test file: its main. */
 #define TAP_MAIN(setup, teardown)                                             \
     int main(int argc, char **argv)                                           \

@@ -17,21 +17,7 @@ static char *truth;
 static const char *
 T(const char *key)
 {
-    static char val[256];
-    size_t kl = strlen(key);
-    for (const char *p = truth; p && *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t ll = nl ? (size_t)(nl - p) : strlen(p);
-        if (ll > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
-            size_t vl =
-                ll - kl - 1 < sizeof(val) - 1 ? ll - kl - 1 : sizeof(val) - 1;
-            memcpy(val, p + kl + 1, vl);
-            val[vl] = '\0';
-            return val;
-        }
-        p = nl ? nl + 1 : p + ll;
-    }
-    return "";
+    return tap_truth(truth, key);
 }
 
 static uint64_t
@@ -43,11 +29,7 @@ TU(const char *key)
 static const char *
 F(const char *name)
 {
-    static char p[4][700];
-    static int i;
-    i = (i + 1) % 4;
-    snprintf(p[i], sizeof(p[i]), "%s/%s", fix, name);
-    return p[i];
+    return tap_path(fix, name);
 }
 
 /* The marker file on a volume's fs, or 0 on any failure. */
@@ -384,7 +366,7 @@ test_status(dof_ctx *ctx)
 {
     dof_evidence *ev = NULL;
     dof_report_opts o;
-    char *buf = NULL, want[256];
+    char *buf = NULL, want[8448];
     size_t len = 0;
     FILE *f;
 

@@ -18,22 +18,7 @@ static char *truth;
 static const char *
 T(const char *key)
 {
-    static char val[8192];
-    size_t kl = strlen(key);
-    for (const char *p = truth; p && *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t ll = nl ? (size_t)(nl - p) : strlen(p);
-        if (ll > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
-            size_t vl = ll - kl - 1;
-            if (vl >= sizeof(val))
-                vl = sizeof(val) - 1;
-            memcpy(val, p + kl + 1, vl);
-            val[vl] = '\0';
-            return val;
-        }
-        p = nl ? nl + 1 : p + ll;
-    }
-    return "";
+    return tap_truth(truth, key);
 }
 
 /* "0xSECS:EXTRA" from debugfs -> ns */

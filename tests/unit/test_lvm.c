@@ -20,21 +20,7 @@ static dof_ctx *tctx;
 static const char *
 T(const char *key)
 {
-    static char val[256];
-    size_t kl = strlen(key);
-    for (const char *p = truth; p && *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t ll = nl ? (size_t)(nl - p) : strlen(p);
-        if (ll > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
-            size_t vl =
-                ll - kl - 1 < sizeof(val) - 1 ? ll - kl - 1 : sizeof(val) - 1;
-            memcpy(val, p + kl + 1, vl);
-            val[vl] = '\0';
-            return val;
-        }
-        p = nl ? nl + 1 : p + ll;
-    }
-    return "";
+    return tap_truth(truth, key);
 }
 
 static uint64_t
@@ -46,11 +32,7 @@ TU(const char *key)
 static const char *
 F(const char *name)
 {
-    static char p[4][700];
-    static int i;
-    i = (i + 1) % 4;
-    snprintf(p[i], sizeof(p[i]), "%s/%s", fix, name);
-    return p[i];
+    return tap_path(fix, name);
 }
 
 static char *
@@ -298,11 +280,11 @@ TEST(snapshot_listed)
     const dof_partition *v;
     char want[64], attr[32];
 
-    snprintf(attr, sizeof(attr), "%s", T("snap_attr"));
+    snprintf(attr, sizeof(attr), "%.31s", T("snap_attr"));
     ok(attr[0] == 's' && strcmp(T("snap_origin"), "data") == 0,
        "lvs -a: snap is a snapshot (%s) of %s", attr, T("snap_origin"));
     v = ev ? dof_evidence_partition_find(ev, "p2/lvm:vgdof/snap") : NULL;
-    snprintf(want, sizeof(want), "snapshot of LV %s", T("snap_origin"));
+    snprintf(want, sizeof(want), "snapshot of LV %.48s", T("snap_origin"));
     ok(v && v->lvm && !v->fs && !v->lvm->readable &&
            strcmp(v->lvm->type, "snapshot") == 0 && v->note &&
            strstr(v->note, want) && strstr(v->note, "not supported"),
